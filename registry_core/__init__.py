@@ -1,0 +1,103 @@
+"""registry_core: registries of named callables that installed codebases extend.
+
+``import registry_core`` is cheap: it imports no plugin code, scans no
+metadata, and imports neither ``importlib.metadata`` nor ``packaging``. The
+discovery functions and ``__version__`` load on first use.
+"""
+
+from __future__ import annotations
+
+from registry_core._scope import current_scope, default_scope, init_default_scope
+from registry_core.build import build_from_cfg
+from registry_core.errors import (
+    DuplicateRegistrationError,
+    IncompatiblePluginError,
+    NotRegisteredError,
+    PluginLoadError,
+    RegistryError,
+    ScopeConflictError,
+    ScopeNotFoundError,
+)
+from registry_core.registry import Registry
+from registry_core.roots import (
+    DATASETS,
+    FUNCTIONS,
+    HOOKS,
+    METRICS,
+    MODELS,
+    OPTIMIZERS,
+    TRANSFORMS,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from registry_core.discovery import (
+        ScopeInfo,
+        available_scopes,
+        load_all,
+        load_scope,
+        refresh,
+    )
+
+    __version__: str
+
+__all__ = [
+    "DATASETS",
+    "FUNCTIONS",
+    "HOOKS",
+    "METRICS",
+    "MODELS",
+    "OPTIMIZERS",
+    "TRANSFORMS",
+    "DuplicateRegistrationError",
+    "IncompatiblePluginError",
+    "NotRegisteredError",
+    "PluginLoadError",
+    "Registry",
+    "RegistryError",
+    "ScopeConflictError",
+    "ScopeInfo",
+    "ScopeNotFoundError",
+    "__version__",
+    "available_scopes",
+    "build_from_cfg",
+    "current_scope",
+    "default_scope",
+    "init_default_scope",
+    "load_all",
+    "load_scope",
+    "refresh",
+]
+
+_LAZY = frozenset({"ScopeInfo", "available_scopes", "load_all", "load_scope", "refresh"})
+
+
+def __getattr__(name: str) -> object:
+    # PEP 562: discovery and the installed version load on first use only.
+    if name in _LAZY:
+        from registry_core import discovery
+
+        value: object = getattr(discovery, name)
+    elif name == "__version__":
+        value = _installed_version()
+    else:
+        raise AttributeError(f"module 'registry_core' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+def _installed_version() -> str:
+    """The version of the installed ``registry-core`` distribution.
+
+    Falls back to the source tree's version when running uninstalled.
+    """
+    import sys
+
+    from registry_core._version import VERSION
+    from registry_core.discovery._scan import find_version
+
+    return find_version("registry-core", sys.path) or VERSION

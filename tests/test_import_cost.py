@@ -1,0 +1,49 @@
+"""``import registry_core`` imports no plugin code and no metadata machinery."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+FORBIDDEN = ["importlib.metadata", "packaging", "registry_core.discovery", "typing", "torch"]
+
+
+def test_import_is_lazy() -> None:
+    code = (
+        "import sys, json\n"
+        "before = set(sys.modules)\n"
+        "import registry_core\n"
+        "print(json.dumps(sorted(set(sys.modules) - before)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": ":".join(p for p in sys.path if p)},
+    )
+    added = json.loads(out.stdout)
+    assert "registry_core.registry" in added
+    for name in FORBIDDEN:
+        assert not any(m == name or m.startswith(name + ".") for m in added), (name, added)
+
+
+def test_version_and_discovery_load_on_first_use() -> None:
+    code = (
+        "import sys\n"
+        "import registry_core\n"
+        "assert 'registry_core.discovery' not in sys.modules\n"
+        "v = registry_core.__version__\n"
+        "print(v, 'importlib.metadata' in sys.modules, 'packaging' in sys.modules)\n"
+        "registry_core.available_scopes\n"
+        "print('registry_core.discovery' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    version_line, discovery_line = out.stdout.splitlines()
+    version, metadata_imported, packaging_imported = version_line.split()
+    from registry_core._version import VERSION
+
+    assert version == VERSION
+    assert (metadata_imported, packaging_imported) == ("False", "False")
+    assert discovery_line == "True"
