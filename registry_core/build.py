@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = ["build_from_cfg"]
 
+_current_scope = CURRENT.get
+
 
 def build_from_cfg(
     cfg: Mapping[str, Any],
@@ -61,15 +63,18 @@ def build_from_cfg(
         >>> (p.x, p.y)
         (1, 5)
     """
-    if type(cfg) is not dict and not isinstance(cfg, Mapping):
+    if type(cfg) is dict:
+        args = cfg.copy()
+    elif isinstance(cfg, Mapping):
+        args = dict(cfg)
+    else:
         raise TypeError(
             f"cfg must be a mapping (e.g. a dict), got {type(cfg).__name__}: {cfg!r:.80}"
         )
     if not isinstance(registry, Registry):
         raise TypeError(f"registry must be a Registry, got {type(registry).__name__}")
-    args = dict(cfg)
     if default_args is not None:
-        if type(default_args) is not dict and not isinstance(default_args, Mapping):
+        if not isinstance(default_args, Mapping):
             raise TypeError(
                 f"default_args must be a mapping or None, got {type(default_args).__name__}"
             )
@@ -81,16 +86,24 @@ def build_from_cfg(
         raise KeyError(
             f"the config has no 'type' (and default_args give none): {dict(cfg)!r:.200}"
         ) from None
-    scope = args.pop("_scope_", None)
-    if scope is None:
-        current = CURRENT.get()
-        if current is not None:
-            registry = registry._node_cache.get(current) or registry._registry_for_scope(
-                current, strict=False
-            )
+    if "_scope_" in args:
+        scope = args.pop("_scope_")
+        if scope is not None:
+            with registry.switch_scope_and_registry(scope) as scoped:
+                return _call(scoped, obj_type, args)
+    current = _current_scope()
+    if current is not None:
+        registry = registry._registry_for_scope(current, strict=False)
+    # The common case, inline: a registered name already in the lookup cache.
+    try:
+        obj_cls = registry._cache[obj_type]
+    except (KeyError, TypeError):  # not cached yet, a callable type, or unhashable
         return _call(registry, obj_type, args)
-    with registry.switch_scope_and_registry(scope) as scoped:
-        return _call(scoped, obj_type, args)
+    try:
+        return obj_cls(**args)
+    except Exception as exc:
+        _add_note(exc, _note(registry, obj_type))
+        raise
 
 
 def _call(registry: Registry[Any], obj_type: Any, args: dict[str, Any]) -> Any:
@@ -105,12 +118,13 @@ def _call(registry: Registry[Any], obj_type: Any, args: dict[str, Any]) -> Any:
     try:
         return obj_cls(**args)
     except Exception as exc:
-        what = (
-            obj_type if isinstance(obj_type, str) else getattr(obj_type, "__qualname__", obj_type)
-        )
-        _add_note(
-            exc,
-            f"while building type {what!r} from the {registry.scope}::{registry.name} registry "
-            f"(scope {registry.scope!r})",
-        )
+        _add_note(exc, _note(registry, obj_type))
         raise
+
+
+def _note(registry: Registry[Any], obj_type: Any) -> str:
+    what = obj_type if isinstance(obj_type, str) else getattr(obj_type, "__qualname__", obj_type)
+    return (
+        f"while building type {what!r} from the {registry.scope}::{registry.name} registry "
+        f"(scope {registry.scope!r})"
+    )

@@ -569,7 +569,10 @@ class Registry(_Generic[T]):
             >>> R.build(dict(type='pair', a=1), default_args=dict(b=2))
             (1, 2)
         """
-        return self._build_func(cfg, *args, **kwargs, registry=self)
+        build_func = self._build_func
+        if args or kwargs or build_func is not _build_from_cfg:
+            return build_func(cfg, *args, **kwargs, registry=self)
+        return build_func(cfg, self)  # the default builder, called positionally: faster
 
     # -- presentation and pickling -----------------------------------------
 
@@ -668,10 +671,17 @@ def _remember_root(root: Registry[Any]) -> None:
     _ROOTS[(root._origin, root._name)] = ref(root)
 
 
-def _default_build_func() -> BuildFunc:
-    from registry_core.build import build_from_cfg
+#: ``build_from_cfg``, bound on first use (``build`` imports this module).
+_build_from_cfg: BuildFunc | None = None
 
-    return build_from_cfg
+
+def _default_build_func() -> BuildFunc:
+    global _build_from_cfg
+    if _build_from_cfg is None:
+        from registry_core.build import build_from_cfg
+
+        _build_from_cfg = build_from_cfg
+    return _build_from_cfg
 
 
 _discovery_ensure: Callable[[str], bool] | None = None

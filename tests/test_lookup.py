@@ -235,9 +235,7 @@ def located(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "models.py").write_text(
-        "from loc_pkg_demo.registry import REG\n"
-        "@REG.register_module()\n"
-        "class Located: pass\n"
+        "from loc_pkg_demo.registry import REG\n@REG.register_module()\nclass Located: pass\n"
     )
     (package / "registry.py").write_text(
         "from registry_core import Registry\n"

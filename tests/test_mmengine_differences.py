@@ -32,10 +32,14 @@ def test_no_import_by_naming_convention() -> None:
     before = set(sys.modules)
     assert reg.get("json.Anything") is None  # would import json.registry (and json)
     assert "json.registry" not in sys.modules
-    assert set(sys.modules) - before <= {"registry_core.discovery", "registry_core.discovery._state",
-                                          "registry_core.discovery._scan",
-                                          "registry_core.discovery._compat", "contextlib",
-                                          "threading"}
+    assert set(sys.modules) - before <= {
+        "registry_core.discovery",
+        "registry_core.discovery._state",
+        "registry_core.discovery._scan",
+        "registry_core.discovery._compat",
+        "contextlib",
+        "threading",
+    }
 
 
 def test_unknown_scope_is_loud() -> None:

@@ -62,8 +62,10 @@ class TestWithTorch:
         nn = self.torch.nn
         reg = Registry("model", scope="torch_defaults", build_func=build_model_from_cfg)
         reg.register_module(module=nn.Linear)
-        model = reg.build([dict(type="Linear"), dict(type="Linear")], default_args=dict(
-            in_features=2, out_features=2))
+        model = reg.build(
+            [dict(type="Linear"), dict(type="Linear")],
+            default_args=dict(in_features=2, out_features=2),
+        )
         assert [m.in_features for m in model] == [2, 2]
 
     def test_dict_still_builds_one_module(self) -> None:
