@@ -47,3 +47,25 @@ def test_version_and_discovery_load_on_first_use() -> None:
     assert version == VERSION
     assert (metadata_imported, packaging_imported) == ("False", "False")
     assert discovery_line == "True"
+
+
+def test_one_scan_on_first_need() -> None:
+    code = (
+        "import registry_core, sys\n"
+        "R = registry_core.Registry('m', scope='local')\n"
+        "R.register_module(name='X', module=len)\n"
+        "assert R.get('X') is len and R.get('Y') is None and R.build({'type': dict}) == {}\n"
+        "assert 'registry_core.discovery' not in sys.modules, 'unscoped lookups never scan'\n"
+        "from registry_core.discovery import _scan\n"
+        "calls = []\n"
+        "real = _scan.scan\n"
+        "import registry_core.discovery._state as st\n"
+        "st.scan = lambda paths: calls.append(1) or real(paths)\n"
+        "for _ in range(3):\n"
+        "    R.get('nowhere.X'); registry_core.available_scopes()\n"
+        "print(len(calls))\n"
+        "registry_core.refresh()\n"
+        "print(len(calls))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "2"]

@@ -1,0 +1,93 @@
+"""Snapshot and restore every piece of global state, for tests.
+
+Global state in ``registry_core`` is explicit and lives in four places: the
+registry trees (names and children of every node under every live root), the
+registry module's tables (known scopes, roots, scope overrides, the owner
+check), the discovery state object, and the default-scope ``ContextVar``.
+``snapshot()`` copies them all; ``Snapshot.restore()`` puts them back, so a
+test's registrations, attached children and discovery scans are gone after it.
+Modules that were imported stay in ``sys.modules``; the pytest plugin's site
+fixture removes the ones it provided.
+"""
+
+from __future__ import annotations
+
+from registry_core import registry as _registry
+from registry_core._scope import CURRENT
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from registry_core.registry import Registry
+
+__all__ = ["Snapshot", "snapshot"]
+
+
+class Snapshot:
+    """Global state at one moment; ``restore()`` returns to it."""
+
+    __slots__ = ("_discovery", "_known", "_nodes", "_overrides", "_owner_check", "_roots", "_scope")
+
+    def __init__(self) -> None:
+        with _registry.LOCK:
+            self._nodes: list[tuple[Registry[Any], dict[str, Any], dict[str, Any], bool]] = [
+                (node, dict(node._module_dict), dict(node._children), node._locations_done)
+                for root in _live_roots()
+                for node in root._walk()
+            ]
+            self._roots = dict(_registry._ROOTS)
+            self._known = set(_registry._KNOWN_SCOPES)
+            self._overrides = dict(_registry.SCOPE_OVERRIDES)
+            self._owner_check = _registry.OWNER_CHECK
+        self._scope = CURRENT.get()
+        self._discovery = _discovery_state()
+
+    def restore(self) -> None:
+        """Put every registry, table and the discovery state back as they were."""
+        with _registry.LOCK:
+            for node, names, children, locations_done in self._nodes:
+                node._module_dict.clear()
+                node._module_dict.update(names)
+                node._children.clear()
+                node._children.update(children)
+                node._locations_done = locations_done
+            _registry._ROOTS.clear()
+            _registry._ROOTS.update(self._roots)
+            for root in _live_roots():
+                root._changed()
+            _registry._KNOWN_SCOPES.clear()
+            _registry._KNOWN_SCOPES.update(self._known)
+            _registry.SCOPE_OVERRIDES.clear()
+            _registry.SCOPE_OVERRIDES.update(self._overrides)
+            _registry.OWNER_CHECK = self._owner_check
+        CURRENT.set(self._scope)
+        if self._discovery is not None or "registry_core.discovery" in _modules():
+            from registry_core import discovery
+
+            discovery._set_state(self._discovery)
+
+
+def snapshot() -> Snapshot:
+    """Copy the global state of ``registry_core`` now."""
+    return Snapshot()
+
+
+def _live_roots() -> list[Registry[Any]]:
+    roots = (found() for found in _registry._ROOTS.values())
+    return [root for root in roots if root is not None]
+
+
+def _modules() -> dict[str, Any]:
+    import sys
+
+    return sys.modules
+
+
+def _discovery_state() -> Any:
+    """A copy of the discovery state, without importing discovery if it is not.
+
+    A copy, because the test goes on using (and changing) the live object.
+    """
+    discovery = _modules().get("registry_core.discovery")
+    return None if discovery is None else discovery.state().copy()
