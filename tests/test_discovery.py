@@ -465,3 +465,38 @@ def test_registries_outside_a_module_level_root_do_not_pickle() -> None:
     make()  # a second root with the same module and name: the first is unreachable
     with pytest.raises(pickle.PicklingError, match="pickle by reference"):
         pickle.dumps(first)
+
+
+def test_compatibility_verdicts_are_memoised_on_disk(plugin_site: PluginSite, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A second process decides from the cache, without importing packaging."""
+    import subprocess
+
+    add_plugin(plugin_site, "memodet", requires=("registry-core>=0.1",))
+    add_plugin(plugin_site, "memoold", requires=("registry-core>=99",))
+    code = (
+        "import sys, registry_core\n"
+        "ok = registry_core.MODELS.get('memodet.NetA') is not None\n"
+        "try:\n"
+        "    registry_core.MODELS.get('memoold.NetA'); old = 'loaded'\n"
+        "except registry_core.IncompatiblePluginError as e:\n"
+        "    old = e.requirement\n"
+        "print(ok, old, 'packaging' in sys.modules)\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+        "REGISTRY_CORE_CACHE_DIR": str(tmp_path / "cache"),
+    }
+
+    def run() -> list[str]:
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        return out.stdout.split()
+
+    assert run() == ["True", "registry-core>=99", "True"]
+    assert run() == ["True", "registry-core>=99", "False"]
+    (tmp_path / "cache" / "compat-v1.txt").write_text("garbage\tline\n\x00\n")
+    assert run() == ["True", "registry-core>=99", "True"]  # a broken cache is only slower
+    env["REGISTRY_CORE_CACHE_DIR"] = ""
+    assert run() == ["True", "registry-core>=99", "True"]  # off

@@ -1,12 +1,24 @@
 """Compatibility: does a plugin accept the running ``registry-core``?
 
 A plugin declares what it needs as a ``Requires-Dist`` on ``registry-core``
-in its metadata. ``packaging`` is imported only when some plugin declares
-one; the markers are evaluated for the running interpreter with ``extra``
-empty, so a requirement that applies only to an extra never blocks a plugin.
+in its metadata. The markers are evaluated for the running interpreter with
+``extra`` empty, so a requirement that applies only to an extra never blocks a
+plugin. ``packaging`` does the parsing and the comparison.
+
+Importing ``packaging.requirements`` costs a fresh process about 50 ms, more
+than the whole rest of discovery, so verdicts are memoised on disk. A verdict
+depends on nothing but the requirement strings, the running version and the
+interpreter and platform the markers read, and all of them are the cache key:
+an entry can never go stale, so nothing is invalidated, and a changed input is
+simply a new key. The cache is a plain text file, one verdict per line,
+appended atomically; an unreadable or unwritable cache is ignored.
+``REGISTRY_CORE_CACHE_DIR`` moves it, and an empty value turns it off.
 """
 
 from __future__ import annotations
+
+import os
+import sys
 
 from registry_core.errors import IncompatiblePluginError
 
@@ -14,13 +26,18 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from registry_core.discovery._scan import EntryPointRecord
 
-__all__ = ["check", "running_version"]
+__all__ = ["CACHE_VAR", "cache_file", "check", "running_version"]
 
+CACHE_VAR = "REGISTRY_CORE_CACHE_DIR"
 _SELF = "registry-core"
+_FORMAT = "v1"
+_OK = "ok"
+#: Past this size the cache file starts over (it holds ~1 KB per 5 verdicts).
+_MAX_BYTES = 256 * 1024
 
 
 def _may_name_us(requirement: str) -> bool:
-    """A cheap pre-filter, so ``packaging`` is imported only when needed."""
+    """A cheap pre-filter, so nothing is computed for unrelated requirements."""
     head = requirement.lstrip()[: len(_SELF) + 1].lower().replace("_", "-").replace(".", "-")
     return head.startswith(_SELF)
 
@@ -37,35 +54,19 @@ def check(record: EntryPointRecord) -> IncompatiblePluginError | None:
     wanted = [r for r in record.requires if _may_name_us(r)]
     if not wanted:
         return None
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
-    from packaging.version import InvalidVersion, Version
-
     running = running_version()
-    for text in wanted:
-        try:
-            requirement = Requirement(text)
-        except InvalidRequirement as exc:
-            error = _error(record, text, running, f"its requirement cannot be parsed ({exc})")
-            error.__cause__ = exc
-            return error
-        if canonicalize_name(requirement.name) != _SELF:
-            continue
-        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
-            continue
-        try:
-            version = Version(running)
-        except InvalidVersion as exc:  # pragma: no cover - our own version is valid
-            raise RuntimeError(f"registry_core's own version {running!r} is invalid") from exc
-        if not requirement.specifier.contains(version, prereleases=True):
-            return _error(record, text, running, f"it requires {requirement}")
-    return None
-
-
-def _error(
-    record: EntryPointRecord, requirement: str, running: str, why: str
-) -> IncompatiblePluginError:
-    return IncompatiblePluginError(
+    key = _key(wanted, running)
+    verdict = _cached(key) if key is not None else None
+    if verdict is None:
+        verdict, exc = _evaluate(wanted, running)
+        if key is not None and exc is None:
+            _remember(key, verdict)
+    else:
+        exc = None
+    if verdict == (_OK,):
+        return None
+    requirement, why = verdict
+    error = IncompatiblePluginError(
         f"plugin scope {record.scope!r} from distribution {record.distribution} "
         f"{record.version} is not compatible with the running registry-core {running}: {why}. "
         f"It was not imported. Upgrade or downgrade registry-core to satisfy {requirement!r}, "
@@ -77,3 +78,83 @@ def _error(
         requirement=requirement,
         running=running,
     )
+    error.__cause__ = exc
+    return error
+
+
+def _evaluate(wanted: list[str], running: str) -> tuple[tuple[str, ...], BaseException | None]:
+    """``(('ok',), None)``, or ``((requirement, why), parse error or None)``."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+    from packaging.version import Version
+
+    version = Version(running)
+    for text in wanted:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement as exc:
+            return (text, f"its requirement cannot be parsed ({exc})"), exc
+        if canonicalize_name(requirement.name) != _SELF:
+            continue
+        if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        if not requirement.specifier.contains(version, prereleases=True):
+            return (text, f"it requires {requirement}"), None
+    return (_OK,), None
+
+
+# -- the on-disk memo -------------------------------------------------------
+
+
+def cache_file() -> str | None:
+    """Where verdicts are kept, or ``None`` when the cache is off."""
+    folder = os.environ.get(CACHE_VAR)
+    if folder is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(base, "registry_core")
+    if not folder:
+        return None
+    return os.path.join(folder, f"compat-{_FORMAT}.txt")
+
+
+def _key(wanted: list[str], running: str) -> str | None:
+    """Everything a verdict depends on, as one line; None if it cannot be one."""
+    uname = os.uname() if hasattr(os, "uname") else ()
+    parts = [running, sys.version, sys.platform, os.name, *uname, *wanted]
+    if any("\t" in p or "\n" in p for p in parts):
+        return None
+    return "\x1f".join(parts)
+
+
+def _cached(key: str) -> tuple[str, ...] | None:
+    path = cache_file()
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as file:
+            for line in file:
+                stored, _, verdict = line.rstrip("\n").partition("\t")
+                if stored == key and verdict:
+                    return tuple(verdict.split("\t"))
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
+
+
+def _remember(key: str, verdict: tuple[str, ...]) -> None:
+    path = cache_file()
+    if path is None:
+        return
+    line = (key + "\t" + "\t".join(verdict) + "\n").encode("utf-8")
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if os.path.exists(path) and os.path.getsize(path) > _MAX_BYTES:
+            os.remove(path)
+        # One write to an O_APPEND file: concurrent processes never interleave lines.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass  # a cache that cannot be written is only slower
