@@ -9,7 +9,6 @@ from __future__ import annotations
 import doctest
 import errno
 import os
-import sys
 
 import pytest
 
@@ -656,28 +655,6 @@ def test_an_entry_points_file_that_cannot_be_read_is_reported(tmp_path: Path) ->
     assert scan([site]) == ScanResult(
         entry_points=(),
         diagnostics=(Diagnostic(path=path, distribution="toydet", message=message),),
-    )
-
-
-@pytest.mark.skipif(
-    sys.platform == "win32" or os.geteuid() == 0, reason="needs POSIX permissions, not root"
-)
-def test_a_metadata_file_without_read_permission_is_reported(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "site", plugin())
-    metadata = os.path.join(site, TOYDET, "METADATA")
-    os.chmod(metadata, 0)
-    try:
-        result = scan([site])
-    finally:
-        os.chmod(metadata, 0o644)
-
-    message = (
-        f"cannot read {metadata} ({os.strerror(errno.EACCES)}), so the distribution is "
-        "ignored. Fix the file or reinstall it: pip install --force-reinstall toydet"
-    )
-    path = os.path.join(site, TOYDET)
-    assert result == ScanResult(
-        entry_points=(), diagnostics=(Diagnostic(path=path, distribution=None, message=message),)
     )
 
 
