@@ -389,8 +389,10 @@ class Registry(_Generic[T]):
         generation = self._root._generation
         node = self._find_scope(scope)
         if node is None:
-            if strict and scope not in _KNOWN_SCOPES:
-                raise _scope_not_found(scope, self)
+            if scope not in _KNOWN_SCOPES:
+                if strict:
+                    raise _scope_not_found(scope, self)
+                return self  # not remembered: a strict switch must still raise
             node = self
         self._store(self._node_cache, scope, node, generation)
         return node

@@ -251,3 +251,15 @@ class TestScopes:
         root, _, _ = tree
         with pytest.raises(TypeError, match="a scope must be a str"):
             root.build({"type": "Net", "_scope_": 3})
+
+
+def test_unknown_default_scope_does_not_hide_an_unknown_scope_key() -> None:
+    """The fallback for an unknown default scope is not remembered as that scope's node."""
+    from registry_core import default_scope
+
+    reg = Registry("m", scope="fallback_root")
+    reg.register_module(name="X", module=dict)
+    with default_scope("ghost_scope"):
+        assert reg.build({"type": "X"}) == {}
+    with pytest.raises(ScopeNotFoundError):
+        reg.build({"type": "X", "_scope_": "ghost_scope"})
