@@ -590,22 +590,9 @@ class Registry(_Generic[T]):
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
-        root = self._root
-        found = _ROOTS.get((root._origin, root._name))
-        if found is None or found() is not root:
-            import pickle
+        from registry_core._pickling import reduce_registry
 
-            raise pickle.PicklingError(
-                f"cannot pickle the {self._where()} registry: its root {root._name!r} "
-                f"(created in {root._origin!r}) is not the root that module's name refers to; "
-                "only registries under a root created once at module level pickle by reference"
-            )
-        path: list[str] = []
-        node: Registry[Any] = self
-        while node._parent is not None:
-            path.append(node._scope)
-            node = node._parent
-        return (_unpickle, (root._origin, root._name, tuple(reversed(path)), self._name))
+        return reduce_registry(self)
 
 
 class _ScopeSwitch:
@@ -732,43 +719,3 @@ def _add_note(exc: BaseException, note: str) -> None:
             exc.__notes__ = [note]  # type: ignore[attr-defined]
     except AttributeError:  # an exception type with __slots__ and no __dict__
         pass
-
-
-def _unpickle(module: str, root_name: str, path: tuple[str, ...], name: str) -> Registry[Any]:
-    import importlib
-    import pickle
-
-    where = f"registry {name!r} under root {root_name!r} of module {module!r}, scopes {path}"
-    try:
-        importlib.import_module(module)
-    except Exception as exc:
-        raise pickle.UnpicklingError(
-            f"cannot unpickle {where}: importing {module!r} failed"
-        ) from exc
-    found = _ROOTS.get((module, root_name))
-    node = found() if found is not None else None
-    if node is None:
-        raise pickle.UnpicklingError(
-            f"cannot unpickle {where}: importing {module!r} created no root named {root_name!r}"
-        )
-    for scope in path:
-        child = node._children.get(scope)
-        if child is None:
-            try:
-                _discover(scope)
-            except Exception as exc:
-                raise pickle.UnpicklingError(
-                    f"cannot unpickle {where}: loading scope {scope!r} failed"
-                ) from exc
-            child = node._children.get(scope)
-        if child is None:
-            raise pickle.UnpicklingError(
-                f"cannot unpickle {where}: no child of scope {scope!r} under the "
-                f"{node._where()} registry in this process, and no installed plugin provides it"
-            )
-        node = child
-    if node._name != name:
-        raise pickle.UnpicklingError(
-            f"cannot unpickle {where}: the node found is named {node._name!r}"
-        )
-    return node
