@@ -27,7 +27,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env_dir = tmp_path_factory.mktemp("e2e") / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
-    subprocess.run(
+    pip = subprocess.run(
         [
             str(python),
             "-m",
@@ -39,9 +39,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
             str(REPO / "plugins" / "toydet"),
             str(REPO / "plugins" / "toycls"),
         ],
-        check=True,
         capture_output=True,
+        text=True,
     )
+    assert pip.returncode == 0, f"pip install failed:\n{pip.stderr[-3000:]}"
     return python
 
 
