@@ -6,8 +6,14 @@ registry module's tables (known scopes, roots, scope overrides, the owner
 check), the discovery state object, and the default-scope ``ContextVar``.
 ``snapshot()`` copies them all; ``Snapshot.restore()`` puts them back, so a
 test's registrations, attached children and discovery scans are gone after it.
-Modules that were imported stay in ``sys.modules``; the pytest plugin's site
-fixture removes the ones it provided.
+
+The modules of plugins that the test loaded leave ``sys.modules`` too: the
+children they attached are gone, so the next test that needs such a plugin
+must import it again rather than find it already imported (and attach
+nothing). Those are the modules imported during the test whose top-level
+package is that of a discovered plugin's entry point, or of the code that
+created a registry attached during the test. Other modules stay; the pytest
+plugin's site fixture removes the ones it provided.
 """
 
 from __future__ import annotations
@@ -27,7 +33,16 @@ __all__ = ["Snapshot", "snapshot"]
 class Snapshot:
     """Global state at one moment; ``restore()`` returns to it."""
 
-    __slots__ = ("_discovery", "_known", "_nodes", "_overrides", "_owner_check", "_roots", "_scope")
+    __slots__ = (
+        "_discovery",
+        "_known",
+        "_modules",
+        "_nodes",
+        "_overrides",
+        "_owner_check",
+        "_roots",
+        "_scope",
+    )
 
     def __init__(self) -> None:
         with _registry.LOCK:
@@ -42,9 +57,11 @@ class Snapshot:
             self._owner_check = _registry.OWNER_CHECK
         self._scope = CURRENT.get()
         self._discovery = _discovery_state()
+        self._modules = frozenset(_modules())
 
     def restore(self) -> None:
         """Put every registry, table and the discovery state back as they were."""
+        _forget_plugin_modules(self._modules, {id(node) for node, *_ in self._nodes})
         with _registry.LOCK:
             for node, names, children, locations_done in self._nodes:
                 node._module_dict.clear()
@@ -82,6 +99,38 @@ def _modules() -> dict[str, Any]:
     import sys
 
     return sys.modules
+
+
+#: Never forgotten: our own modules (a second copy of one would hold a second
+#: copy of the global state), and the scripts a registry may be created in.
+_KEEP = frozenset({"registry_core", "__main__", "__mp_main__"})
+
+
+def _forget_plugin_modules(before: frozenset[str], old_nodes: set[int]) -> None:
+    """Drop the plugin modules imported since ``before`` from ``sys.modules``.
+
+    Plugin packages are those of the entry points discovery knows, and those
+    of the modules that created (or are listed in the ``locations`` of) a
+    registry that is not among ``old_nodes``.
+    """
+    packages: set[str] = set()
+    with _registry.LOCK:
+        for root in _live_roots():
+            for node in root._walk():
+                if id(node) not in old_nodes:
+                    packages.add(node._origin.partition(".")[0])
+                    packages.update(loc.partition(".")[0] for loc in node._locations)
+    discovery = _modules().get("registry_core.discovery")
+    if discovery is not None:
+        plugins = getattr(discovery.state(), "_plugins", {})
+        packages.update(p.record.module.partition(".")[0] for p in list(plugins.values()))
+    packages -= _KEEP
+    if not packages:
+        return
+    modules = _modules()
+    for name in [n for n in modules if n not in before]:
+        if name.partition(".")[0] in packages:
+            modules.pop(name, None)
 
 
 def _discovery_state() -> Any:

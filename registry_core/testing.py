@@ -13,6 +13,13 @@ group ``pytest11``), so plugin authors get two fixtures with no set-up:
     plus module sources). Discovery rescans after every write. Afterwards the
     folder leaves ``sys.path``, the modules imported from it leave
     ``sys.modules``, and the state is restored (it uses ``registry_state``).
+    Unless ``REGISTRY_CORE_CACHE_DIR`` is set, the compatibility cache lives
+    in the test's temporary folder, not in ``~/.cache``.
+
+The helpers behind ``plugin_site`` are public too, for tests that build
+sites of their own (for a subprocess, say): ``distribution_tree`` (the files
+of one installed distribution, as a nested dict) and ``write_tree`` (write
+such a dict under a folder).
 
 Example (a test in a plugin author's suite)::
 
@@ -42,7 +49,11 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-__all__ = ["PluginSite", "plugin_site", "registry_state"]
+__all__ = ["PluginSite", "distribution_tree", "plugin_site", "registry_state", "write_tree"]
+
+
+#: The variable that moves the on-disk cache of compatibility verdicts.
+_CACHE_VAR = "REGISTRY_CORE_CACHE_DIR"
 
 
 class PluginSite:
@@ -52,8 +63,13 @@ class PluginSite:
         path: the folder, first on ``sys.path`` while the test runs.
     """
 
+    __slots__ = ("path",)
+
     def __init__(self, path: Path) -> None:
         self.path = path
+
+    def __repr__(self) -> str:
+        return f"PluginSite({str(self.path)!r})"
 
     def add(self, tree: Mapping[str, Any]) -> None:
         """Write a nested dict of files (see ``write_tree``) and rescan.
@@ -73,6 +89,7 @@ class PluginSite:
         requires: Sequence[str] = (),
         modules: Mapping[str, str] | None = None,
         entry_points: Mapping[str, Mapping[str, str]] | None = None,
+        metadata_extra: Sequence[str] = (),
     ) -> None:
         """Write one installed distribution and rescan.
 
@@ -83,6 +100,7 @@ class PluginSite:
             requires: ``Requires-Dist`` lines, e.g. ``['registry-core>=0.1']``.
             modules: relative path -> source, e.g. ``{'toy/registry.py': ...}``.
             entry_points: other entry-point groups: group -> name -> value.
+            metadata_extra: more ``METADATA`` lines, e.g. ``['Requires-Python: >=3.10']``.
         """
         self.add(
             distribution_tree(
@@ -92,6 +110,7 @@ class PluginSite:
                 requires=requires,
                 modules=modules,
                 entry_points=entry_points,
+                metadata_extra=metadata_extra,
             )
         )
 
@@ -104,14 +123,33 @@ class PluginSite:
         registry_core.refresh()
 
     def _cleanup(self) -> None:
+        import importlib
+
         folder = str(self.path)
         while folder in sys.path:
             sys.path.remove(folder)
+        sys.path_importer_cache.pop(folder, None)
         prefix = folder + os.sep
         for name, module in list(sys.modules.items()):
-            file = getattr(module, "__file__", None) or ""
-            if file.startswith(prefix):
+            if _imported_from(module, prefix):
                 del sys.modules[name]
+        importlib.invalidate_caches()
+
+
+def _imported_from(module: object, prefix: str) -> bool:
+    """Whether ``module`` was imported from under ``prefix``.
+
+    A module counts by its ``__file__``; a namespace package (no file) when
+    every folder of its ``__path__`` is under ``prefix``.
+    """
+    file = getattr(module, "__file__", None)
+    if isinstance(file, str):
+        return file.startswith(prefix)
+    try:
+        folders = list(getattr(module, "__path__", None) or ())
+    except Exception:  # an exotic __path__
+        return False
+    return bool(folders) and all(isinstance(f, str) and f.startswith(prefix) for f in folders)
 
 
 @pytest.fixture
@@ -130,9 +168,16 @@ def plugin_site(tmp_path: Path, registry_state: None) -> Iterator[PluginSite]:
     folder = tmp_path / "site-packages"
     folder.mkdir()
     site = PluginSite(folder)
+    # Compatibility verdicts are memoised on disk: keep them out of ~/.cache
+    # unless the caller chose a place (or turned the cache off).
+    cache_unset = _CACHE_VAR not in os.environ
+    if cache_unset:
+        os.environ[_CACHE_VAR] = str(tmp_path / "registry-core-cache")
     sys.path.insert(0, str(folder))
     try:
         site._rescan()
         yield site
     finally:
         site._cleanup()
+        if cache_unset:
+            os.environ.pop(_CACHE_VAR, None)
