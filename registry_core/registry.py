@@ -508,16 +508,20 @@ class Registry(_Generic[T]):
         found_in = sorted(
             node._scope
             for node in self._root._walk()
-            if name in node._module_dict and node is not start
+            if node is not start and name in _names_for_help(node)
         )
-        message = f"{key} is not in the {self._where()} registry"
+        first = f"{key} is not in the {self._where()} registry"
         if scope is not None and self._search(key.split(".", 1)[0]) is None:
-            message += f"; no registry of scope {key.split('.', 1)[0]!r} is in its tree"
+            first += f"; no registry of scope {key.split('.', 1)[0]!r} is in its tree"
+        sentences = [first + "."]
         if suggestions:
-            message += ". Did you mean: " + ", ".join(repr(s) for s in suggestions) + "?"
+            sentences.append("Did you mean: " + ", ".join(repr(s) for s in suggestions) + "?")
         if found_in:
             hint = ", ".join(f"{s} (as '{s}.{name}')" for s in found_in)
-            message += f". {name!r} is registered in scope: {hint}"
+            sentences.append(f"{name!r} is registered in scope: {hint}")
+        message = " ".join(sentences)
+        if not found_in and not suggestions:
+            message = message[:-1]  # a single clause needs no full stop
         return NotRegisteredError(
             message,
             key=key,
@@ -619,6 +623,19 @@ class _ScopeSwitch:
         if self._token is not None:
             CURRENT.reset(self._token)
             self._token = None
+
+
+def _names_for_help(node: Registry[Any]) -> Mapping[str, Any]:
+    """A node's names for the "found in" hint, its locations imported first.
+
+    Error path only. A location that fails to import is left out of the hint
+    (its error is raised by any lookup that needs that registry).
+    """
+    try:
+        node._ensure_locations()
+    except Exception:
+        return {}
+    return node._module_dict
 
 
 def _first(item: tuple[str, Any]) -> str:

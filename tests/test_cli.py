@@ -618,7 +618,7 @@ def test_show_miss_with_close_match(env: Env) -> None:
         "error: 'alpha.NetB' resolves in no root registry (searched MODELS, DATASETS,",
         "  TRANSFORMS, HOOKS, OPTIMIZERS, METRICS, FUNCTIONS)",
         "  MODELS: alpha.NetB is not in the registry_core::model registry. Did you mean:",
-        "    'NetA'?. 'NetB' is registered in scope: beta (as 'beta.NetB')",
+        "    'NetA'? 'NetB' is registered in scope: beta (as 'beta.NetB')",
     ]
 
 

@@ -278,3 +278,33 @@ def test_failing_location_raises_with_note_and_retries(tmp_path, monkeypatch) ->
         with pytest.raises(RuntimeError, match="broken location") as info:
             reg.get("X")
         assert "listed in the locations of the loc_broken::m registry" in info.value.__notes__[0]
+
+
+def test_found_in_hint_covers_names_in_unimported_locations(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    package = tmp_path / "loc_hint_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "registry.py").write_text(
+        "import registry_core\n"
+        "FUNCS = registry_core.Registry('function', parent=registry_core.FUNCTIONS,\n"
+        "                               scope='loc_hint', locations=['loc_hint_pkg.funcs'])\n"
+    )
+    (package / "funcs.py").write_text(
+        "from loc_hint_pkg.registry import FUNCS\n"
+        "@FUNCS.register_module()\n"
+        "def hinted(): return 1\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    from registry_core import FUNCTIONS
+
+    importlib.import_module("loc_hint_pkg.registry")
+    assert "loc_hint_pkg.funcs" not in sys.modules
+    with pytest.raises(NotRegisteredError) as info:
+        FUNCTIONS["hinted"]
+    assert info.value.found_in == ("loc_hint",)
+    assert str(info.value) == (
+        "hinted is not in the registry_core::function registry. "
+        "'hinted' is registered in scope: loc_hint (as 'loc_hint.hinted')"
+    )
