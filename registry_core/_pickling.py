@@ -62,7 +62,7 @@ def restore_registry(
         )
     for scope in path:
         child = node.children.get(scope)
-        if child is None:
+        if child is None or scope in _registry.LOADING:  # absent, or still being made
             try:
                 _registry._discover(scope)
             except Exception as exc:

@@ -72,6 +72,11 @@ _ROOTS: dict[tuple[str, str], Callable[[], Registry[Any] | None]] = {}
 #: the scope that registries created by that package infer.
 SCOPE_OVERRIDES: dict[str, str] = {}
 
+#: Scopes whose plugin module discovery is importing right now -> the ident of
+#: the importing thread. A lookup that finds such a scope's half-made node asks
+#: discovery, which makes any other thread wait for the import to finish.
+LOADING: dict[str, int] = {}
+
 #: Set by discovery once it has scanned: raises ``ScopeConflictError`` when a
 #: module attaches a child under a scope that another distribution advertises.
 OWNER_CHECK: Callable[[str, str], None] | None = None
@@ -182,6 +187,8 @@ class Registry(_Generic[T]):
             build_func = parent._build_func if parent is not None else _default_build_func()
         self._build_func: BuildFunc = build_func
 
+        if parent is not None and OWNER_CHECK is None:
+            _scan_once()  # before attaching: a scope an installed plugin owns is refused
         with LOCK:
             _KNOWN_SCOPES.add(scope)
             if parent is None:
@@ -373,7 +380,7 @@ class Registry(_Generic[T]):
     def _find_scope(self, scope: str) -> Registry[Any] | None:
         """The node of ``scope`` in this tree, loading it through discovery."""
         node = self._search(scope)
-        if node is None and _discover(scope):
+        if (node is None or scope in LOADING) and _discover(scope):
             node = self._search(scope)
         return node
 
@@ -384,7 +391,7 @@ class Registry(_Generic[T]):
         raises ``ScopeNotFoundError``.
         """
         node = self._node_cache.get(scope)
-        if node is not None:
+        if node is not None and not (LOADING and scope in LOADING):
             return node
         generation = self._root._generation
         node = self._find_scope(scope)
@@ -467,15 +474,18 @@ class Registry(_Generic[T]):
         return obj
 
     def _lookup(self, key: str) -> Any:
-        scope, rest = _keys.split_key(key)
-        if scope is None:
-            return self._lookup_name(key) if key else None
-        if not scope or not rest:
-            return None
-        node = self._find_scope(scope)
-        if node is None:
-            return None
-        return node._lookup(rest)
+        # A loop, not recursion: a config may hold a key of thousands of levels.
+        node: Registry[Any] = self
+        while True:
+            scope, rest = _keys.split_key(key)
+            if scope is None:
+                return node._lookup_name(key) if key else None
+            if not scope or not rest:
+                return None
+            found = node._find_scope(scope)
+            if found is None:
+                return None
+            node, key = found, rest
 
     def _lookup_name(self, name: str) -> Any:
         node: Registry[Any] | None = self
@@ -510,9 +520,16 @@ class Registry(_Generic[T]):
             for node in self._root._walk()
             if node is not start and name in _names_for_help(node)
         )
-        first = f"{key} is not in the {self._where()} registry"
+        shown = key if len(key) <= 200 else f"{key[:100]}...{key[-50:]} ({len(key)} characters)"
+        first = f"{shown} is not in the {self._where()} registry"
         if scope is not None and self._search(key.split(".", 1)[0]) is None:
             first += f"; no registry of scope {key.split('.', 1)[0]!r} is in its tree"
+        if scope is not None and key.split(".", 1)[0] in LOADING:
+            first += (
+                f"; scope {key.split('.', 1)[0]!r} is still being imported: a cycle of "
+                "imports (its import needs this key, directly or through another plugin's "
+                "import), so what it registers after this point is not there yet"
+            )
         sentences = [first + "."]
         if suggestions:
             sentences.append("Did you mean: " + ", ".join(repr(s) for s in suggestions) + "?")
@@ -704,6 +721,13 @@ def _discover(scope: str) -> bool:
 
         _discovery_ensure = ensure_scope
     return _discovery_ensure(scope)
+
+
+def _scan_once() -> None:
+    """Scan the installed plugins now, if not done yet; this installs ``OWNER_CHECK``."""
+    from registry_core.discovery import ensure_scanned
+
+    ensure_scanned()
 
 
 def _scope_not_found(scope: str, registry: Registry[Any]) -> ScopeNotFoundError:

@@ -30,6 +30,7 @@ __all__ = [
     "ScopeInfo",
     "ScopeTable",
     "available_scopes",
+    "ensure_scanned",
     "ensure_scope",
     "load_all",
     "load_scope",
@@ -81,6 +82,11 @@ def refresh() -> ScopeTable:
     """
     _STATE.refresh()
     return _STATE.table()
+
+
+def ensure_scanned() -> None:
+    """Scan the installed metadata now if this process has not yet."""
+    _STATE.ensure_scanned()
 
 
 def ensure_scope(scope: str) -> bool:

@@ -191,7 +191,8 @@ class Discovery:
 
     # -- scanning -------------------------------------------------------------
 
-    def _scan(self) -> None:
+    def ensure_scanned(self) -> None:
+        """Scan once: the first call scans, later ones return at once."""
         if self._scanned:
             return
         with self._cond:
@@ -281,19 +282,19 @@ class Discovery:
     # -- queries --------------------------------------------------------------
 
     def table(self) -> ScopeTable:
-        self._scan()
+        self.ensure_scanned()
         with self._cond:
             table = ScopeTable((s, p.info()) for s, p in self._plugins.items())
             table.diagnostics = self._diagnostics
         return table
 
     def knows(self, scope: str) -> bool:
-        self._scan()
+        self.ensure_scanned()
         return scope in self._plugins
 
     @property
     def disabled(self) -> bool:
-        self._scan()
+        self.ensure_scanned()
         return self._disabled
 
     # -- loading --------------------------------------------------------------
@@ -304,7 +305,7 @@ class Discovery:
         Raises the scope's error when it cannot be loaded.
         """
         if not self._scanned:
-            self._scan()
+            self.ensure_scanned()
         plugin = self._plugins.get(scope)
         if plugin is None:
             return False
@@ -313,15 +314,15 @@ class Discovery:
         return True
 
     def load(self, scope: str) -> ScopeInfo:
-        self._scan()
+        self.ensure_scanned()
         plugin = self._plugins.get(scope)
         if plugin is None:
             raise self._unknown(scope)
         self._load(plugin)
-        return plugin.info()
+        return self._plugins.get(scope, plugin).info()
 
     def load_all(self) -> ScopeTable:
-        self._scan()
+        self.ensure_scanned()
         for plugin in list(self._plugins.values()):
             with contextlib.suppress(RegistryError):  # kept in the plugin's status
                 self._load(plugin)
@@ -329,30 +330,46 @@ class Discovery:
 
     def _load(self, plugin: _Plugin) -> None:
         me = get_ident()
-        with self._cond:
-            while True:
+        while True:
+            with self._cond:
+                # A rescan may have replaced the record since the caller read
+                # it; only the one in the table counts (loaded or loading ones
+                # are carried over, so this is the scope's one record).
+                plugin = self._plugins.get(plugin.scope, plugin)
                 if plugin.status == LOADED:
                     return
                 if plugin.status in _BROKEN:
                     plugin.raise_error()
                 owner = self._loading.get(plugin.scope)
                 if owner is None:
+                    self._loading[plugin.scope] = me
+                    _registry.LOADING[plugin.scope] = me
                     break
                 if owner == me or self._waits_for(owner, me):
                     # A cycle of imports: go on with what is registered so far.
                     return
                 self._waiting[me] = plugin.scope
-                try:
-                    self._cond.wait()
-                finally:
+            try:
+                # Wait on the import system's own lock of the module, never on
+                # ours alone: this thread may hold the import lock of a module
+                # the owner's import needs, and only Python can see that cycle.
+                if not _wait_for_import(plugin.record.module):
+                    return  # Python found a cycle of imports: go on, as it does
+                with self._cond:
+                    if self._loading.get(plugin.scope) == owner:
+                        # The owner has not taken the module's lock yet, or is
+                        # recording the outcome: neither runs plugin code.
+                        self._cond.wait(0.01)
+            finally:
+                with self._cond:
                     del self._waiting[me]
-            self._loading[plugin.scope] = me
         status, error = DISCOVERED, None
         try:
             status, error = self._import(plugin.record)
         finally:
             with self._cond:
                 del self._loading[plugin.scope]
+                _registry.LOADING.pop(plugin.scope, None)
                 plugin.status, plugin.error = status, error
                 self._cond.notify_all()
         if error is not None:
@@ -424,9 +441,32 @@ class Discovery:
         )
 
     def iter_plugins(self) -> Iterator[ScopeInfo]:
-        self._scan()
+        self.ensure_scanned()
         for plugin in list(self._plugins.values()):
             yield plugin.info()
+
+
+def _wait_for_import(module: str) -> bool:
+    """Wait until no thread is importing ``module``; False if that would deadlock.
+
+    Takes and releases the import system's lock of ``module``, as Python does
+    for a module another thread is still initialising; its deadlock detection
+    sees every thread blocked on a module lock, so a cycle of imports across
+    threads is broken instead of hanging.
+    """
+    import importlib._bootstrap as bootstrap
+
+    get_lock: Any = getattr(bootstrap, "_get_module_lock", None)
+    deadlock: Any = getattr(bootstrap, "_DeadlockError", None)
+    if get_lock is None or deadlock is None:  # pragma: no cover - not CPython's importlib
+        return True
+    lock = get_lock(module)
+    try:
+        lock.acquire()
+    except deadlock:
+        return False
+    lock.release()
+    return True
 
 
 def _detach(record: EntryPointRecord) -> None:
