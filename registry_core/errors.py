@@ -13,13 +13,17 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
+
+    _Side = tuple[str, str] | None
+    _Difference = tuple[str, _Side, _Side]
 
 __all__ = [
     "DuplicateRegistrationError",
     "IncompatiblePluginError",
     "NotRegisteredError",
     "PluginLoadError",
+    "PluginMismatchError",
     "RegistryError",
     "ScopeConflictError",
     "ScopeNotFoundError",
@@ -182,6 +186,35 @@ class IncompatiblePluginError(PluginLoadError):
         self.version = version
         self.requirement = requirement
         self.running = running
+
+
+class PluginMismatchError(RegistryError):
+    """The ranks of a process group discovered different plugins.
+
+    Raised on every rank, with the same message, by
+    :func:`registry_core.distributed.check_plugins_consistent`.
+
+    Attributes:
+        mismatches: rank -> the plugins on which that rank differs from
+            rank 0, each ``(scope, on_rank_0, on_that_rank)`` where a side is
+            ``(distribution, version)``, or ``None`` when that rank does not
+            have the scope. Ranks are global ranks.
+        fingerprints: each rank's :func:`plugin_fingerprint`, in group order.
+        hosts: each rank's host name, in group order.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        mismatches: Mapping[int, Sequence[_Difference]] | None = None,
+        fingerprints: Sequence[str] = (),
+        hosts: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message)
+        self.mismatches = {rank: tuple(d) for rank, d in (mismatches or {}).items()}
+        self.fingerprints = tuple(fingerprints)
+        self.hosts = tuple(hosts)
 
 
 def _rebuild(cls: type[RegistryError], message: str, state: dict[str, object]) -> RegistryError:

@@ -12,6 +12,7 @@ from registry_core import (
     IncompatiblePluginError,
     NotRegisteredError,
     PluginLoadError,
+    PluginMismatchError,
     RegistryError,
     ScopeConflictError,
     ScopeNotFoundError,
@@ -27,6 +28,7 @@ from registry_core import (
         (ScopeConflictError, (RegistryError,)),
         (PluginLoadError, (RegistryError, ImportError)),
         (IncompatiblePluginError, (RegistryError, PluginLoadError)),
+        (PluginMismatchError, (RegistryError,)),
     ],
 )
 def test_hierarchy(cls: type, bases: tuple[type, ...]) -> None:
