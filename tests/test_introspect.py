@@ -32,6 +32,8 @@ from registry_core import (
     ScopeNotFoundError,
     introspect,
 )
+from registry_core.introspect._common import _kind
+from registry_core.roots import ROOTS
 from registry_core.testing import PluginSite
 
 FAKEDET = textwrap.dedent(
@@ -138,7 +140,7 @@ def test_find_root_unknown() -> None:
 
 def test_scope_tree(tree: PluginSite) -> None:
     result = introspect.scope_tree()
-    assert [root.registry for root in result.roots] == list(introspect.ROOTS)
+    assert [root.registry for root in result.roots] == list(ROOTS)
     models = result.roots[0]
     assert (models.name, models.scope, models.distribution, models.status) == (
         "model",
@@ -388,7 +390,7 @@ def test_describe_a_key_in_several_roots() -> None:
 def test_describe_a_miss(tree: PluginSite) -> None:
     resolution = introspect.describe("fakedet.NetB")
     assert (resolution.found, resolution.hits) == (False, ())
-    assert [m.registry for m in resolution.misses] == list(introspect.ROOTS)
+    assert [m.registry for m in resolution.misses] == list(ROOTS)
     models = resolution.misses[0]
     assert isinstance(models.error, NotRegisteredError)
     assert models.error.suggestions == ("NetA", "net18")
@@ -594,5 +596,5 @@ def test_import_registry_core_imports_no_introspection() -> None:
 
 def test_kinds_are_documented() -> None:
     assert introspect.KINDS == ("class", "function", "partial", "callable")
-    assert introspect._kind(functools.partial(len)) == "partial"
-    assert introspect._kind(TRANSFORMS.register_module) == "function"
+    assert _kind(functools.partial(len)) == "partial"
+    assert _kind(TRANSFORMS.register_module) == "function"
