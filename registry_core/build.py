@@ -12,7 +12,7 @@ from __future__ import annotations
 from _collections_abc import Mapping
 
 from registry_core._scope import CURRENT
-from registry_core.registry import Registry, _add_note
+from registry_core.registry import PLAIN_DICT_BUILDERS, Registry, _add_note, build_note
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def build_from_cfg(
     try:
         return obj_cls(**args)
     except Exception as exc:
-        _add_note(exc, _note(registry, obj_type))
+        _add_note(exc, build_note(registry, obj_type))
         raise
 
 
@@ -118,13 +118,8 @@ def _call(registry: Registry[Any], obj_type: Any, args: dict[str, Any]) -> Any:
     try:
         return obj_cls(**args)
     except Exception as exc:
-        _add_note(exc, _note(registry, obj_type))
+        _add_note(exc, build_note(registry, obj_type))
         raise
 
 
-def _note(registry: Registry[Any], obj_type: Any) -> str:
-    what = obj_type if isinstance(obj_type, str) else getattr(obj_type, "__qualname__", obj_type)
-    return (
-        f"while building type {what!r} from the {registry.scope}::{registry.name} registry "
-        f"(scope {registry.scope!r})"
-    )
+PLAIN_DICT_BUILDERS.add(build_from_cfg)

@@ -57,6 +57,8 @@ else:
 
 __all__ = ["Registry"]
 
+_current_scope = CURRENT.get
+
 #: Guards every change to every tree, and the validity of the lookup caches.
 #: Never held while importing.
 LOCK = RLock()
@@ -593,9 +595,30 @@ class Registry(_Generic[T]):
             (1, 2)
         """
         build_func = self._build_func
-        if args or kwargs or build_func is not _build_from_cfg:
+        if args or kwargs:
             return build_func(cfg, *args, **kwargs, registry=self)
-        return build_func(cfg, self)  # the default builder, called positionally: faster
+        if (
+            type(cfg) is dict
+            and build_func in PLAIN_DICT_BUILDERS
+            and "_scope_" not in cfg
+            and _current_scope() is None
+        ):
+            # build_from_cfg's common case, inline to save a call on the hot
+            # path: a dict config whose type is a name already in the lookup
+            # cache. Anything else goes through build_func below.
+            try:
+                obj_cls: Any = self._cache[cfg["type"]]
+            except (KeyError, TypeError):
+                pass
+            else:
+                kwargs = cfg.copy()
+                del kwargs["type"]
+                try:
+                    return obj_cls(**kwargs)
+                except Exception as exc:
+                    _add_note(exc, build_note(self, cfg["type"]))
+                    raise
+        return build_func(cfg, registry=self)
 
     # -- presentation and pickling -----------------------------------------
 
@@ -694,17 +717,25 @@ def _remember_root(root: Registry[Any]) -> None:
     _ROOTS[(root._origin, root._name)] = ref(root)
 
 
-#: ``build_from_cfg``, bound on first use (``build`` imports this module).
-_build_from_cfg: BuildFunc | None = None
+#: Build functions that build a plain ``dict`` config exactly as
+#: ``build_from_cfg`` does; ``build.py`` and ``torch.py`` add theirs. For them,
+#: ``Registry.build`` runs the common case inline.
+PLAIN_DICT_BUILDERS: set[BuildFunc] = set()
 
 
 def _default_build_func() -> BuildFunc:
-    global _build_from_cfg
-    if _build_from_cfg is None:
-        from registry_core.build import build_from_cfg
+    from registry_core.build import build_from_cfg
 
-        _build_from_cfg = build_from_cfg
-    return _build_from_cfg
+    return build_from_cfg
+
+
+def build_note(registry: Registry[Any], obj_type: Any) -> str:
+    """The note added to an exception raised while building ``obj_type``."""
+    what = obj_type if isinstance(obj_type, str) else getattr(obj_type, "__qualname__", obj_type)
+    return (
+        f"while building type {what!r} from the {registry._scope}::{registry._name} registry "
+        f"(scope {registry._scope!r})"
+    )
 
 
 _discovery_ensure: Callable[[str], bool] | None = None

@@ -8,7 +8,7 @@ so a dict config builds exactly as with ``build_from_cfg``, torch or not.
 from __future__ import annotations
 
 from registry_core.build import build_from_cfg
-from registry_core.registry import _add_note
+from registry_core.registry import PLAIN_DICT_BUILDERS, _add_note
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -44,3 +44,7 @@ def build_model_from_cfg(
             raise
         return nn.Sequential(*(build_from_cfg(c, registry, default_args) for c in cfg))
     return build_from_cfg(cfg, registry, default_args)
+
+
+# A dict config builds exactly as with build_from_cfg.
+PLAIN_DICT_BUILDERS.add(build_model_from_cfg)
