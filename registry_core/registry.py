@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from typing import Any, Generic, TypeVar, overload
 
     T = TypeVar("T")
+    D = TypeVar("D")
     C = TypeVar("C", bound=Callable[..., Any])
     BuildFunc = Callable[..., Any]
 
@@ -130,12 +131,13 @@ class Registry(_Generic[T]):
         "_node_cache",
         "_origin",
         "_parent",
+        "_plain_builder",
         "_root",
         "_scope",
     )
 
     def __init__(
-        self,
+        self: Registry[Any],
         name: str,
         build_func: BuildFunc | None = None,
         parent: Registry[Any] | None = None,
@@ -188,6 +190,7 @@ class Registry(_Generic[T]):
         if build_func is None:
             build_func = parent._build_func if parent is not None else _default_build_func()
         self._build_func: BuildFunc = build_func
+        self._plain_builder = build_func in PLAIN_DICT_BUILDERS
 
         if parent is not None and OWNER_CHECK is None:
             _scan_once()  # before attaching: a scope an installed plugin owns is refused
@@ -433,6 +436,14 @@ class Registry(_Generic[T]):
 
     # -- lookup -------------------------------------------------------------
 
+    if TYPE_CHECKING:
+
+        @overload
+        def get(self, key: str) -> T | None: ...
+
+        @overload
+        def get(self, key: str, default: D) -> T | D: ...
+
     def get(self, key: str, default: Any = None) -> Any:
         """The object registered under ``key``, or ``default``.
 
@@ -465,7 +476,7 @@ class Registry(_Generic[T]):
         return obj
 
     def __contains__(self, key: object) -> bool:
-        return self.get(key) is not None  # type: ignore[arg-type]
+        return self.get(key) is not None  # type: ignore[call-overload]
 
     def _resolve(self, key: str) -> T | None:
         _check_key(key)
@@ -597,27 +608,28 @@ class Registry(_Generic[T]):
         build_func = self._build_func
         if args or kwargs:
             return build_func(cfg, *args, **kwargs, registry=self)
-        if (
-            type(cfg) is dict
-            and build_func in PLAIN_DICT_BUILDERS
-            and "_scope_" not in cfg
-            and _current_scope() is None
-        ):
+        if self._plain_builder and type(cfg) is dict and "_scope_" not in cfg:
             # build_from_cfg's common case, inline to save a call on the hot
             # path: a dict config whose type is a name already in the lookup
-            # cache. Anything else goes through build_func below.
-            try:
-                obj_cls: Any = self._cache[cfg["type"]]
-            except (KeyError, TypeError):
-                pass
-            else:
-                kwargs = cfg.copy()
-                del kwargs["type"]
+            # cache of the registry of the default scope (or of this one).
+            # A cache hit is a registered object even while a plugin is being
+            # imported; anything else goes through build_func below, which
+            # waits for such imports.
+            current = _current_scope()
+            node = self if current is None else self._node_cache.get(current)
+            if node is not None:
                 try:
-                    return obj_cls(**kwargs)
-                except Exception as exc:
-                    _add_note(exc, build_note(self, cfg["type"]))
-                    raise
+                    obj_cls: Any = node._cache[cfg["type"]]
+                except (KeyError, TypeError):
+                    pass
+                else:
+                    kwargs = cfg.copy()
+                    del kwargs["type"]
+                    try:
+                        return obj_cls(**kwargs)
+                    except Exception as exc:
+                        _add_note(exc, build_note(node, cfg["type"]))
+                        raise
         return build_func(cfg, registry=self)
 
     # -- presentation and pickling -----------------------------------------
@@ -788,6 +800,6 @@ def _add_note(exc: BaseException, note: str) -> None:
         if isinstance(notes, list):
             notes.append(note)
         else:
-            exc.__notes__ = [note]  # type: ignore[attr-defined]
+            exc.__notes__ = [note]  # type: ignore[attr-defined, unused-ignore]  # 3.10 only
     except AttributeError:  # an exception type with __slots__ and no __dict__
         pass
