@@ -19,7 +19,7 @@ from _thread import get_ident
 
 from registry_core import registry as _registry
 from registry_core.discovery import _compat
-from registry_core.discovery._scan import GROUP, scan
+from registry_core.discovery._scan import GROUP, _Value, scan
 from registry_core.errors import (
     PluginLoadError,
     RegistryError,
@@ -51,7 +51,7 @@ _BROKEN = frozenset({FAILED, INCOMPATIBLE, CONFLICT, BLOCKED})
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
 
-class ScopeInfo:
+class ScopeInfo(_Value):
     """What discovery knows of one scope. Immutable; compare with ``==``.
 
     Attributes:
@@ -96,17 +96,6 @@ class ScopeInfo:
         self.error = error
         self.path = path
         self.claimants = claimants
-
-    def _fields(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ScopeInfo):
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
 
     def __repr__(self) -> str:
         error = f", error={self.error!r}" if self.error else ""
