@@ -45,7 +45,7 @@ def main() -> int:
             print(f"  {attr} ({root.scope}::{root.name})")
             children = list(root.children.items())
             for i, (scope, child) in enumerate(children):
-                branch = "└─" if i == len(children) - 1 else "├─"
+                branch = "`--" if i == len(children) - 1 else "|--"
                 print(f"    {branch} {scope}: {', '.join(child)}")
     return 0
 

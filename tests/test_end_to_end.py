@@ -109,7 +109,7 @@ def test_demo_script(installed: Path, tmp_path: Path) -> None:
     )
     assert "plugin modules imported so far: none" in out.stdout
     assert "-> Detector(backbone=ResNetTiny(depth=18, out_channels=128)" in out.stdout
-    assert "├─ toydet: Detector, NetA, TinyFPN" in out.stdout
+    assert "|-- toydet: Detector, NetA, TinyFPN" in out.stdout
 
 
 def test_spawn_worker_receives_a_discovered_registry(installed: Path, tmp_path: Path) -> None:
