@@ -25,7 +25,6 @@ from registry_core.errors import (
     DuplicateRegistrationError,
     NotRegisteredError,
     ScopeConflictError,
-    ScopeNotFoundError,
 )
 
 TYPE_CHECKING = False
@@ -403,7 +402,9 @@ class Registry(_Generic[T]):
         if node is None:
             if scope not in _KNOWN_SCOPES:
                 if strict:
-                    raise _scope_not_found(scope, self)
+                    from registry_core._help import scope_not_found
+
+                    raise scope_not_found(scope, self)
                 return self  # not remembered: a strict switch must still raise
             node = self
         self._store(self._node_cache, scope, node, generation)
@@ -512,54 +513,10 @@ class Registry(_Generic[T]):
         return None
 
     def _not_registered(self, key: str) -> NotRegisteredError:
-        """The error for a miss: close matches, and loaded scopes that have it."""
-        scope, rest = _keys.split_key(key)
-        name = key.rsplit(".", 1)[-1]
-        start: Registry[Any] = self
-        if scope is not None:
-            node = self._search(scope)
-            while node is not None and rest and "." in rest:
-                scope, rest = _keys.split_key(rest)
-                node = node._search(scope) if scope else None
-            start = node if node is not None else self
-        visible: set[str] = set()
-        ancestor: Registry[Any] | None = start
-        while ancestor is not None:
-            visible.update(ancestor._module_dict)
-            ancestor = ancestor._parent
-        suggestions = _keys.close_matches(name, visible) if name else []
-        found_in = sorted(
-            node._scope
-            for node in self._root._walk()
-            if node is not start and name in _names_for_help(node)
-        )
-        shown = key if len(key) <= 200 else f"{key[:100]}...{key[-50:]} ({len(key)} characters)"
-        first = f"{shown} is not in the {self._where()} registry"
-        if scope is not None and self._search(key.split(".", 1)[0]) is None:
-            first += f"; no registry of scope {key.split('.', 1)[0]!r} is in its tree"
-        if scope is not None and key.split(".", 1)[0] in LOADING:
-            first += (
-                f"; scope {key.split('.', 1)[0]!r} is still being imported: a cycle of "
-                "imports (its import needs this key, directly or through another plugin's "
-                "import), so what it registers after this point is not there yet"
-            )
-        sentences = [first + "."]
-        if suggestions:
-            sentences.append("Did you mean: " + ", ".join(repr(s) for s in suggestions) + "?")
-        if found_in:
-            hint = ", ".join(f"{s} (as '{s}.{name}')" for s in found_in)
-            sentences.append(f"{name!r} is registered in scope: {hint}")
-        message = " ".join(sentences)
-        if not found_in and not suggestions:
-            message = message[:-1]  # a single clause needs no full stop
-        return NotRegisteredError(
-            message,
-            key=key,
-            registry=self._name,
-            scope=self._scope,
-            suggestions=suggestions,
-            found_in=found_in,
-        )
+        """The error for a miss of ``key``, with its help (error path only)."""
+        from registry_core._help import not_registered
+
+        return not_registered(self, key)
 
     # -- listing ------------------------------------------------------------
 
@@ -677,19 +634,6 @@ class _ScopeSwitch:
             self._token = None
 
 
-def _names_for_help(node: Registry[Any]) -> Mapping[str, Any]:
-    """A node's names for the "found in" hint, its locations imported first.
-
-    Error path only. A location that fails to import is left out of the hint
-    (its error is raised by any lookup that needs that registry).
-    """
-    try:
-        node._ensure_locations()
-    except Exception:
-        return {}
-    return node._module_dict
-
-
 def _first(item: tuple[str, Any]) -> str:
     return item[0]
 
@@ -771,22 +715,6 @@ def _scan_once() -> None:
     from registry_core.discovery import ensure_scanned
 
     ensure_scanned()
-
-
-def _scope_not_found(scope: str, registry: Registry[Any]) -> ScopeNotFoundError:
-    from registry_core.discovery import available_scopes
-
-    known = sorted(_KNOWN_SCOPES | set(available_scopes()))
-    suggestions = _keys.close_matches(scope, known)
-    hint = f" Did you mean: {', '.join(map(repr, suggestions))}?" if suggestions else ""
-    return ScopeNotFoundError(
-        f"scope {scope!r} is unknown: no registry has it and no installed distribution "
-        f"advertises it in the 'registry_core.scopes' entry-point group (asked from the "
-        f"{registry._where()} registry).{hint} Install the codebase that provides it, "
-        "or check `registry-core tree`",
-        scope=scope,
-        known=known,
-    )
 
 
 def _add_note(exc: BaseException, note: str) -> None:
