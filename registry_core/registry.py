@@ -562,9 +562,8 @@ class Registry(_Generic[T]):
             >>> R.build(dict(type='pair', a=1), default_args=dict(b=2))
             (1, 2)
         """
-        build_func = self._build_func
         if args or kwargs:
-            return build_func(cfg, *args, **kwargs, registry=self)
+            return self._build_func(cfg, *args, **kwargs, registry=self)
         if self._plain_builder and type(cfg) is dict and "_scope_" not in cfg:
             # build_from_cfg's common case, inline to save a call on the hot
             # path: a dict config whose type is a name already in the lookup
@@ -575,19 +574,19 @@ class Registry(_Generic[T]):
             current = _current_scope()
             node = self if current is None else self._node_cache.get(current)
             if node is not None:
+                kwargs = cfg.copy()
                 try:
-                    obj_cls: Any = node._cache[cfg["type"]]
+                    obj_type = kwargs.pop("type")
+                    obj_cls: Any = node._cache[obj_type]
                 except (KeyError, TypeError):
                     pass
                 else:
-                    kwargs = cfg.copy()
-                    del kwargs["type"]
                     try:
                         return obj_cls(**kwargs)
                     except Exception as exc:
-                        _add_note(exc, build_note(node, cfg["type"]))
+                        _add_note(exc, build_note(node, obj_type))
                         raise
-        return build_func(cfg, registry=self)
+        return self._build_func(cfg, registry=self)
 
     # -- presentation and pickling -----------------------------------------
 
