@@ -32,18 +32,17 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
-import os
 import platform
 import random
 import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 from typing import Any
+
+from _common import PLUGIN_REGISTRY, child_env, emit
 
 SIZES = (10, 100, 1000)
 ROUNDS = 15
@@ -67,20 +66,6 @@ CASES = {
 }
 EXPECTED_A = "plugin0.registry.NetA"
 
-PLUGIN_REGISTRY = textwrap.dedent(
-    """\
-    import registry_core
-    from registry_core import Registry
-
-    MODELS = Registry("model", parent=registry_core.MODELS)
-
-
-    @MODELS.register_module()
-    class NetA:
-        def __init__(self, depth=50):
-            self.depth = depth
-    """
-)
 UNRELATED_GROUPS = (
     "[console_scripts]\n{name} = {name}.cli:main\n",
     "[pytest11]\n{name} = {name}.plugin\n",
@@ -137,22 +122,6 @@ def write_site(site: Path, n: int, requires: bool = True) -> None:
             )
 
 
-def child_env(site: Path, extra_path: str | None, cache_dir: Path) -> dict[str, str]:
-    """The environment of every child: ours, minus what would change its behaviour.
-
-    ``REGISTRY_CORE_CACHE_DIR`` points registry_core's on-disk caches at a folder of this run,
-    so that every run starts cold and none touches the user's cache.
-    """
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PYTHON", "REGISTRY_CORE_"))
-    }
-    env["PYTHONPATH"] = str(site) if extra_path is None else f"{site}{os.pathsep}{extra_path}"
-    env["REGISTRY_CORE_CACHE_DIR"] = str(cache_dir)
-    return env
-
-
 def run(code: str, env: dict[str, str], cwd: str) -> tuple[int, subprocess.CompletedProcess[str]]:
     """Run ``python -s -c code``; return the wall time in nanoseconds and the result."""
     start = time.perf_counter_ns()
@@ -177,7 +146,7 @@ def check(case: str, n: int, result: subprocess.CompletedProcess[str]) -> None:
 
 def registry_core_path(site: Path, cwd: str, cache_dir: Path) -> str | None:
     """The folder to add to ``PYTHONPATH`` so that children import ``registry_core``, or None."""
-    _, result = run("import registry_core", child_env(site, None, cache_dir), cwd)
+    _, result = run("import registry_core", child_env(site, cache_dir), cwd)
     if result.returncode == 0:
         return None
     spec = importlib.util.find_spec("registry_core")
@@ -219,7 +188,7 @@ def measure(sizes: tuple[int, ...], rounds: int, workdir: Path, requires: bool) 
         write_site(sites[n], n, requires)
     caches = {n: workdir / f"cache-{n}" for n in sizes}  # one per N: a cold first run each
     extra_path = registry_core_path(sites[sizes[0]], str(cwd), workdir / "cache-probe")
-    envs = {n: child_env(sites[n], extra_path, caches[n]) for n in sizes}
+    envs = {n: child_env(sites[n], caches[n], extra_path) for n in sizes}
     census = {n: environment_census(envs[n], str(cwd)) for n in sizes}
 
     jobs = [(n, case) for n in sizes for case in CASES]
@@ -412,11 +381,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench_discovery-") as tmp:
         report = measure(sizes, max(3, args.rounds), Path(tmp), not args.no_requires)
-    print(markdown(report) if args.markdown else plain(report))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(report, f, indent=2)
-            f.write("\n")
+    emit(report, markdown, plain, as_markdown=args.markdown, json_path=args.json)
     return 0
 
 

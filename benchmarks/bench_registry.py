@@ -49,7 +49,6 @@ The script exits 0 whether or not the targets are met.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import random
 import statistics
@@ -60,6 +59,8 @@ import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from _common import emit
 
 SAMPLES = 15
 SAMPLE_NS = 20_000_000  # aim for about 20 ms of calls per sample
@@ -456,11 +457,7 @@ def main(argv: list[str] | None = None) -> int:
             case.sample()
 
     report = build_report({case.key: case for case in cases}, libraries)
-    print(markdown(report) if args.markdown else plain(report))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(report, f, indent=2)
-            f.write("\n")
+    emit(report, markdown, plain, as_markdown=args.markdown, json_path=args.json)
     return 0
 
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import statistics
 import subprocess
@@ -37,23 +36,10 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from _common import PLUGIN_REGISTRY, child_env, emit
+
 SIZES = (500,)
 ROUNDS = 7
-
-PLUGIN_REGISTRY = textwrap.dedent(
-    """\
-    import registry_core
-    from registry_core import Registry
-
-    MODELS = Registry("model", parent=registry_core.MODELS)
-
-
-    @MODELS.register_module()
-    class NetA:
-        def __init__(self, depth=50):
-            self.depth = depth
-    """
-)
 
 TIME_CODE = textwrap.dedent(
     """\
@@ -128,20 +114,10 @@ def write_site(site: Path, n: int, requires: bool) -> None:
         (package / "registry.py").write_text(PLUGIN_REGISTRY, encoding="utf-8")
 
 
-def child_env(site: Path, cache: Path) -> dict[str, str]:
-    """Our environment minus what changes the children's behaviour, plus the site folder."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PYTHON", "REGISTRY_CORE_"))
-    }
-    path = [str(site)]
+def _checkout() -> str | None:
+    """This checkout, so children import registry_core even when it is not installed."""
     here = Path(__file__).resolve().parent.parent
-    if (here / "registry_core" / "__init__.py").exists():
-        path.append(str(here))  # this checkout, even when registry_core is not installed
-    env["PYTHONPATH"] = os.pathsep.join(path)
-    env["REGISTRY_CORE_CACHE_DIR"] = str(cache)
-    return env
+    return str(here) if (here / "registry_core" / "__init__.py").exists() else None
 
 
 def run_child(code: str, env: dict[str, str], cwd: Path) -> dict[str, Any]:
@@ -165,7 +141,7 @@ def measure(n: int, rounds: int, workdir: Path, requires: bool) -> dict[str, Any
     site, cache, cwd = workdir / f"site-{n}", workdir / f"cache-{n}", workdir / "cwd"
     write_site(site, n, requires)
     cwd.mkdir(exist_ok=True)
-    env = child_env(site, cache)
+    env = child_env(site, cache, _checkout())
     samples: list[dict[str, Any]] = []
     for round_no in range(rounds + 1):  # round 0 fills the caches and is not counted
         sample = run_child(TIME_CODE, env, cwd)
@@ -282,11 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.perf_counter() - started, 1),
         "sizes": sizes,
     }
-    print(markdown(report) if args.markdown else plain(report))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(report, f, indent=2)
-            f.write("\n")
+    emit(report, markdown, plain, as_markdown=args.markdown, json_path=args.json)
     return 0
 
 
