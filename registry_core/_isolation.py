@@ -48,7 +48,7 @@ class Snapshot:
         with _registry.LOCK:
             self._nodes: list[tuple[Registry[Any], dict[str, Any], dict[str, Any], bool]] = [
                 (node, dict(node._module_dict), dict(node._children), node._locations_done)
-                for root in _live_roots()
+                for root in _registry.live_roots()
                 for node in root._walk()
             ]
             self._roots = dict(_registry._ROOTS)
@@ -71,7 +71,7 @@ class Snapshot:
                 node._locations_done = locations_done
             _registry._ROOTS.clear()
             _registry._ROOTS.update(self._roots)
-            for root in _live_roots():
+            for root in _registry.live_roots():
                 root._changed()
             _registry._KNOWN_SCOPES.clear()
             _registry._KNOWN_SCOPES.update(self._known)
@@ -88,11 +88,6 @@ class Snapshot:
 def snapshot() -> Snapshot:
     """Copy the global state of ``registry_core`` now."""
     return Snapshot()
-
-
-def _live_roots() -> list[Registry[Any]]:
-    roots = (found() for found in _registry._ROOTS.values())
-    return [root for root in roots if root is not None]
 
 
 def _modules() -> dict[str, Any]:
@@ -115,7 +110,7 @@ def _forget_plugin_modules(before: frozenset[str], old_nodes: set[int]) -> None:
     """
     packages: set[str] = set()
     with _registry.LOCK:
-        for root in _live_roots():
+        for root in _registry.live_roots():
             for node in root._walk():
                 if id(node) not in old_nodes:
                     packages.add(node._origin.partition(".")[0])

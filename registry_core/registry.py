@@ -666,6 +666,12 @@ def _infer_scope(module: str) -> str:
     return SCOPE_OVERRIDES.get(top, top)
 
 
+def live_roots() -> list[Registry[Any]]:
+    """Every root registry still alive in this process."""
+    roots = (found() for found in _ROOTS.values())
+    return [root for root in roots if root is not None]
+
+
 def _remember_root(root: Registry[Any]) -> None:
     for key in [k for k, r in _ROOTS.items() if r() is None]:
         del _ROOTS[key]

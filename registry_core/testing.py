@@ -52,10 +52,6 @@ if TYPE_CHECKING:
 __all__ = ["PluginSite", "distribution_tree", "plugin_site", "registry_state", "write_tree"]
 
 
-#: The variable that moves the on-disk cache of compatibility verdicts.
-_CACHE_VAR = "REGISTRY_CORE_CACHE_DIR"
-
-
 class PluginSite:
     """A temporary ``sys.path`` entry holding fake installed distributions.
 
@@ -168,6 +164,8 @@ def plugin_site(tmp_path: Path, registry_state: None) -> Iterator[PluginSite]:
     folder = tmp_path / "site-packages"
     folder.mkdir()
     site = PluginSite(folder)
+    from registry_core.discovery._compat import CACHE_VAR as _CACHE_VAR
+
     # Compatibility verdicts are memoised on disk: keep them out of ~/.cache
     # unless the caller chose a place (or turned the cache off).
     cache_unset = _CACHE_VAR not in os.environ

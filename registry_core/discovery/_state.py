@@ -462,10 +462,7 @@ def _detach(record: EntryPointRecord) -> None:
     """Take out the children a failed import attached, so nothing half-made stays."""
     package = record.module.partition(".")[0]
     with _registry.LOCK:
-        for found in list(_registry._ROOTS.values()):
-            root = found()
-            if root is None:
-                continue
+        for root in _registry.live_roots():
             for node in list(root._walk()):
                 child = node._children.get(record.scope)
                 if child is not None and child._origin.partition(".")[0] == package:

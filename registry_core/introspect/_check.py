@@ -12,6 +12,7 @@ from registry_core.discovery import (
     load_scope,
     state,
 )
+from registry_core.discovery._compat import running_version
 from registry_core.errors import (
     IncompatiblePluginError,
     RegistryError,
@@ -25,7 +26,6 @@ from registry_core.introspect._common import (
     _locations_message,
     _plugin_json,
     _provider,
-    _running_version,
 )
 from registry_core.registry import Registry
 from registry_core.roots import ROOTS
@@ -143,7 +143,7 @@ def check() -> Report:
     problems.sort(key=_problem_order)
     problems += [_plugin_problem(info) for info in table.values() if info.status in _NOTES]
     return Report(
-        version=_running_version(),
+        version=running_version(),
         autoload=not state().disabled,
         plugins=tuple(table.values()),
         problems=tuple(problems),
@@ -170,7 +170,7 @@ def _plugin_problem(info: ScopeInfo) -> Problem:
     dist, scope = info.distribution, info.scope
     who = f"plugin {scope!r} ({dist} {info.version})"
     if info.status == "incompatible":
-        running = _running_version()
+        running = running_version()
         requirement = "registry-core"
         if isinstance(error, IncompatiblePluginError):
             requirement, running = error.requirement, error.running

@@ -11,6 +11,7 @@ from registry_core import _keys
 from registry_core.discovery import (
     BLOCK_VAR,
 )
+from registry_core.discovery._compat import running_version
 from registry_core.registry import Registry
 
 TYPE_CHECKING = False
@@ -67,17 +68,11 @@ def _locations_message(registry: Registry[Any], exc: BaseException, table: Scope
 def _provider(scope: str, table: ScopeTable) -> tuple[str | None, str | None, str | None]:
     """``(distribution, version, status)`` of a scope; ``None`` where unknown."""
     if scope == _FRAMEWORK_SCOPE:
-        return _FRAMEWORK_DISTRIBUTION, _running_version(), None
+        return _FRAMEWORK_DISTRIBUTION, running_version(), None
     info = table.get(scope)
     if info is None:
         return None, None, None
     return info.distribution, info.version, info.status
-
-
-def _running_version() -> str:
-    import registry_core
-
-    return registry_core.__version__
 
 
 def _kind(obj: object) -> str:

@@ -8,13 +8,13 @@ from registry_core.discovery import (
     load_all,
     state,
 )
+from registry_core.discovery._compat import running_version
 from registry_core.introspect._common import (
     SCHEMA,
     _count,
     _diagnostic_json,
     _plugin_json,
     _provider,
-    _running_version,
 )
 from registry_core.registry import Registry
 from registry_core.roots import ROOTS
@@ -132,7 +132,7 @@ def scope_tree() -> ScopeTree:
     """
     table = load_all()
     return ScopeTree(
-        version=_running_version(),
+        version=running_version(),
         autoload=not state().disabled,
         roots=tuple(_node(attr, root, table) for attr, root in ROOTS.items()),
         plugins=tuple(table.values()),
