@@ -10,6 +10,7 @@ from __future__ import annotations
 from registry_core._scope import current_scope, default_scope, init_default_scope
 from registry_core.build import build_from_cfg
 from registry_core.errors import (
+    ConfigError,
     DuplicateRegistrationError,
     IncompatiblePluginError,
     NotRegisteredError,
@@ -50,6 +51,7 @@ __all__ = [
     "MODELS",
     "OPTIMIZERS",
     "TRANSFORMS",
+    "ConfigError",
     "DuplicateRegistrationError",
     "IncompatiblePluginError",
     "NotRegisteredError",

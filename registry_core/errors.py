@@ -14,11 +14,13 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from typing import Any
 
     _Side = tuple[str, str] | None
     _Difference = tuple[str, _Side, _Side]
 
 __all__ = [
+    "ConfigError",
     "DuplicateRegistrationError",
     "IncompatiblePluginError",
     "NotRegisteredError",
@@ -222,3 +224,32 @@ def _rebuild(cls: type[RegistryError], message: str, state: dict[str, object]) -
     RegistryError.__init__(error, message)
     error.__dict__.update(state)
     return error
+
+
+class ConfigError(RegistryError, ValueError):
+    """A config is wrong: a file that cannot be loaded, or a config that fails validation.
+
+    Raised by ``load_config`` (a missing base, a syntax error, an unsafe
+    construct, ...), naming the file and, where the format gives one, the
+    line; and by ``validate`` when it finds any issue of severity ``error``,
+    with every issue it found (errors and warnings) in ``issues``.
+
+    Attributes:
+        issues: the issues ``validate`` found, sorted by path; empty for an
+            error loading a file.
+        file: the config file concerned, or ``None``.
+        line: the line in ``file``, or ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        issues: Sequence[Any] = (),
+        file: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.issues = tuple(issues)
+        self.file = file
+        self.line = line

@@ -1,103 +1,42 @@
-"""The ``registry-core`` command: ``tree``, ``list``, ``show`` and ``check``.
-
-A thin layer over :mod:`registry_core.introspect`: it parses the arguments,
-calls one function there, and prints the result, either as text that fits an
-80-column terminal (no colour) or, with ``--json``, as the documented JSON of
-``to_json()`` (see ``docs/cli.md``).
-
-Exit status: 0 on success; 1 when ``show`` resolves nothing or ``check``
-finds a plugin that failed, is incompatible or conflicts; 2 on a usage error
-(including an unknown registry or scope).
-"""
+"""The commands about registries and plugins: ``tree``, ``list``, ``show``, ``check``."""
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import json
-import os
 import sys
-import textwrap
 
 from registry_core import introspect
+from registry_core.cli._output import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    UsageError,
+    display_location,
+    display_path,
+    plural,
+    print_json,
+    provider,
+    scope_and_provider,
+    where,
+    wrap,
+    write,
+)
 from registry_core.errors import ScopeNotFoundError
 from registry_core.roots import ROOTS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Callable, Iterator, Sequence
-    from typing import Any, Final, NoReturn, TextIO
+    from typing import Any, Final
 
     from registry_core.discovery import ScopeInfo
 
-__all__ = ["main"]
+    Command = Callable[[str, str, Callable[[argparse.Namespace], int]], Any]
 
-#: Every line of human output fits this many columns.
-WIDTH: Final = 80
-_PROG: Final = "registry-core"
-_EXIT_OK: Final = 0
-_EXIT_PROBLEM: Final = 1
-_EXIT_USAGE: Final = 2
+__all__ = ["add_commands"]
 
 
-class _Parser(argparse.ArgumentParser):
-    """An ``ArgumentParser`` whose error messages fit :data:`WIDTH` columns."""
-
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        _write(sys.stderr, _wrap(f"{self.prog}: error: {message}", "", "  "))
-        raise SystemExit(_EXIT_USAGE)
-
-
-class _UsageError(Exception):
-    """A bad argument found after parsing (an unknown registry or scope)."""
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default ``sys.argv[1:]``).
-
-    Returns:
-        The exit status: 0 ok, 1 a problem was found, 2 a usage error.
-    """
-    parser, subparsers = _parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse reports usage errors (and --help) this way
-        return exc.code if isinstance(exc.code, int) else _EXIT_USAGE
-    run: Callable[[argparse.Namespace], int] = args.run
-    try:
-        return run(args)
-    except _UsageError as exc:
-        try:
-            subparsers[args.command].error(str(exc))
-        except SystemExit:
-            return _EXIT_USAGE
-    except BrokenPipeError:  # e.g. `registry-core list | head`: stop quietly
-        with contextlib.suppress(OSError, ValueError):  # so that the final flush cannot fail
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return _EXIT_PROBLEM
-    except KeyboardInterrupt:
-        return 130
-
-
-def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
-    # No colour, ever (Python 3.14's argparse colours help on terminals by default).
-    plain: dict[str, Any] = {"color": False} if sys.version_info >= (3, 14) else {}
-    parser = _Parser(
-        prog=_PROG,
-        description="See and check the registries and plugins of registry_core.",
-        epilog="Each command takes --json for machine-readable output (see docs/cli.md).",
-        **plain,
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    def command(name: str, help: str, run: Callable[[argparse.Namespace], int]) -> Any:
-        sub = commands.add_parser(name, help=help, description=help, **plain)
-        sub.add_argument("--json", action="store_true", help="print JSON (see docs/cli.md)")
-        sub.set_defaults(run=run)
-        return sub
-
+def add_commands(command: Command) -> None:
+    """Add ``tree``, ``list``, ``show`` and ``check`` through ``command(name, help, run)``."""
     command(
         "tree",
         "Show the root registries with their children, and every plugin with its status.",
@@ -128,45 +67,35 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         "Load every plugin and report each problem with its cause and what to do.",
         _check,
     )
-    return parser, dict(commands.choices)
-
-
-def _version() -> str:
-    import registry_core
-
-    return registry_core.__version__
-
-
-# -- the commands ------------------------------------------------------------------
 
 
 def _tree(args: argparse.Namespace) -> int:
     tree = introspect.scope_tree()
     if args.json:
-        _print_json(tree.to_json())
-        return _EXIT_OK
+        print_json(tree.to_json())
+        return EXIT_OK
     lines = [f"registry-core {tree.version}"]
     rows = [row for root in tree.roots for row in _node_rows(root, "", True, True)]
     label_width = min(max(len(row[0]) for row in rows), 34)
     provider_width = min(max(len(row[2]) for row in rows), 24)
-    for label, count, provider, status, error, stem in rows:
-        line = f"{label:<{label_width}}  {count:<9}  {provider:<{provider_width}}  {status}"
-        lines += _wrap(line.rstrip(), "", " " * (label_width + 2))
+    for label, count, who, status, error, stem in rows:
+        line = f"{label:<{label_width}}  {count:<9}  {who:<{provider_width}}  {status}"
+        lines += wrap(line.rstrip(), "", " " * (label_width + 2))
         if error:
-            lines += _wrap(error, stem + "  ", stem + "  ")
+            lines += wrap(error, stem + "  ", stem + "  ")
     lines.append("")
     lines += _plugin_lines(tree.plugins, tree.autoload, tree=True)
     if tree.diagnostics:
         n = len(tree.diagnostics)
         lines.append("")
-        lines += _wrap(
+        lines += wrap(
             f"{n} metadata problem{'s' if n != 1 else ''}: discovery skipped "
             f"{'them' if n != 1 else 'it'}; run `registry-core check` for details",
             "",
             "",
         )
-    _write(sys.stdout, lines)
-    return _EXIT_OK
+    write(sys.stdout, lines)
+    return EXIT_OK
 
 
 _Row = tuple[str, str, str, str, "str | None", str]
@@ -176,16 +105,16 @@ def _node_rows(node: introspect.Node, prefix: str, last: bool, root: bool) -> It
     """Rows ``(label, count, provider, status, error, stem)`` of a node and its subtree."""
     if root:
         label, inner = f"{node.registry} ({node.name})", ""
-        provider = ""
+        who = ""
     else:
         label = prefix + ("`-- " if last else "|-- ") + node.scope
         if node.name != _root_name(node.registry):
             label += f" ({node.name})"
         inner = prefix + ("    " if last else "|   ")
-        provider = _provider(node.distribution, node.version) or "-"
+        who = provider(node.distribution, node.version) or "-"
     count = "  ? names" if node.names is None else f"{node.names:>3} name" + "s"[: node.names != 1]
     stem = inner + ("|   " if node.children else "    ")
-    yield label, count, provider, node.status or "", node.error, stem
+    yield label, count, who, node.status or "", node.error, stem
     for i, child in enumerate(node.children):
         yield from _node_rows(child, inner, i == len(node.children) - 1, False)
 
@@ -200,7 +129,7 @@ def _root_name(registry: str) -> str | None:
 def _plugin_lines(plugins: Sequence[ScopeInfo], autoload: bool, *, tree: bool) -> list[str]:
     """The plugins as a table (as branches of a tree with ``tree``), errors below."""
     if not autoload:
-        return _wrap(
+        return wrap(
             "plugins: none; discovery is off (REGISTRY_CORE_DISABLE_AUTOLOAD is set)", "", "  "
         )
     if not plugins:
@@ -213,28 +142,28 @@ def _plugin_lines(plugins: Sequence[ScopeInfo], autoload: bool, *, tree: bool) -
         branch, stem = ("`-- ", "    ") if last else ("|-- ", "|   ")
         if not tree:
             branch, stem = "  ", "  "
-        provider = _plugin_provider(info)
-        line = f"{branch}{info.scope:<{scope_width}}  {provider:<{provider_width}}  {info.status}"
-        lines += _wrap(line, "", stem + "  ")
+        who = _plugin_provider(info)
+        line = f"{branch}{info.scope:<{scope_width}}  {who:<{provider_width}}  {info.status}"
+        lines += wrap(line, "", stem + "  ")
         if info.error and tree:
-            lines += _wrap(info.error, stem + "  ", stem + "  ")
+            lines += wrap(info.error, stem + "  ", stem + "  ")
     return lines
 
 
 def _plugin_provider(info: ScopeInfo) -> str:
     if info.claimants:
         return " + ".join(info.claimants)
-    return _provider(info.distribution, info.version)
+    return provider(info.distribution, info.version)
 
 
 def _list(args: argparse.Namespace) -> int:
     try:
         entries = introspect.list_entries(args.registry, args.scope, args.pattern)
     except (ValueError, ScopeNotFoundError) as exc:
-        raise _UsageError(str(exc)) from exc
+        raise UsageError(str(exc)) from exc
     if args.json:
         registry = None if args.registry is None else introspect.find_root(args.registry)[0]
-        _print_json(
+        print_json(
             {
                 "schema": introspect.SCHEMA,
                 "registry": registry,
@@ -243,7 +172,7 @@ def _list(args: argparse.Namespace) -> int:
                 "entries": [entry.to_json() for entry in entries],
             }
         )
-        return _EXIT_OK
+        return EXIT_OK
     roots = (
         [introspect.find_root(args.registry)[0]]
         if args.registry is not None
@@ -253,19 +182,19 @@ def _list(args: argparse.Namespace) -> int:
     for label in roots:
         mine = [entry for entry in entries if entry.registry == label]
         name = introspect.find_root(label)[1].name
-        lines.append(f"{label} ({name}): {_plural(len(mine), 'entry', 'entries')}")
+        lines.append(f"{label} ({name}): {plural(len(mine), 'entry', 'entries')}")
         key_width = min(max((len(e.key) for e in mine), default=0), 44)
         for entry in mine:
             line = f"  {entry.key:<{key_width}}  {entry.kind:<8}"
             if entry.aliases:
                 line += "  aliases: " + ", ".join(entry.aliases)
-            lines += _wrap(line.rstrip(), "", " " * (key_width + 14))
+            lines += wrap(line.rstrip(), "", " " * (key_width + 14))
     if not lines:
         lines.append(f"no names registered{_filters(args)}")
-    _write(sys.stdout, lines)
+    write(sys.stdout, lines)
     if args.scope is None or not _note_unloaded(args.scope):
         _note_problems()
-    return _EXIT_OK
+    return EXIT_OK
 
 
 def _filters(args: argparse.Namespace) -> str:
@@ -284,9 +213,9 @@ def _note_unloaded(scope: str) -> bool:
     info = registry_core.available_scopes().get(scope)
     if info is None or info.status == "loaded":
         return False
-    _write(
+    write(
         sys.stderr,
-        _wrap(
+        wrap(
             f"note: scope {scope!r} is {info.status}, so it has no names; "
             "run `registry-core check` to see why and what to do",
             "",
@@ -300,10 +229,10 @@ def _note_problems() -> None:
     """Tell (on stderr) which plugins' names are missing because they are broken."""
     scopes = sorted({p.scope for p in introspect.check().problems if p.severity == "error"})
     if scopes:
-        _write(
+        write(
             sys.stderr,
-            _wrap(
-                f"note: the names of {_plural(len(scopes), 'plugin')} that could not be "
+            wrap(
+                f"note: the names of {plural(len(scopes), 'plugin')} that could not be "
                 f"loaded are missing ({', '.join(scopes)}); run `registry-core check` to see "
                 "why and what to do",
                 "",
@@ -316,41 +245,41 @@ def _show(args: argparse.Namespace) -> int:
     try:
         resolution = introspect.describe(args.key, args.registry)
     except ValueError as exc:
-        raise _UsageError(str(exc)) from exc
+        raise UsageError(str(exc)) from exc
     if args.json:
-        _print_json(resolution.to_json())
-        return _EXIT_OK if resolution.found else _EXIT_PROBLEM
+        print_json(resolution.to_json())
+        return EXIT_OK if resolution.found else EXIT_PROBLEM
     if not resolution.found:
-        _write(sys.stderr, _miss_lines(resolution))
+        write(sys.stderr, _miss_lines(resolution))
         _note_problems()
-        return _EXIT_PROBLEM
+        return EXIT_PROBLEM
     lines: list[str] = []
     for hit in resolution.hits:
         if lines:
             lines.append("")
-        lines += _wrap(f"{hit.key} in {hit.registry}", "", "  ")
+        lines += wrap(f"{hit.key} in {hit.registry}", "", "  ")
         fields = [
             ("object", hit.qualname),
             ("kind", hit.kind),
             ("signature", hit.signature),
             ("doc", hit.doc),
-            ("file", _where(hit.file, hit.line)),
-            ("scope", _scope_and_provider(hit.scope, hit.distribution, hit.version)),
+            ("file", where(hit.file, hit.line)),
+            ("scope", scope_and_provider(hit.scope, hit.distribution, hit.version)),
             ("aliases", ", ".join(hit.aliases)),
         ]
         for field, value in fields:
             if value:
-                lines += _wrap(value, f"  {field + ':':<11} ", " " * 14)
-    _write(sys.stdout, lines)
-    return _EXIT_OK
+                lines += wrap(value, f"  {field + ':':<11} ", " " * 14)
+    write(sys.stdout, lines)
+    return EXIT_OK
 
 
 def _miss_lines(resolution: introspect.Resolution) -> list[str]:
     misses = resolution.misses
     if resolution.registry is not None:
-        return [line for miss in misses for line in _wrap(f"error: {miss.error}", "", "  ")]
+        return [line for miss in misses for line in wrap(f"error: {miss.error}", "", "  ")]
     searched = ", ".join(miss.registry for miss in misses)
-    lines = _wrap(
+    lines = wrap(
         f"error: {resolution.key!r} resolves in no root registry (searched {searched})", "", "  "
     )
     shown = [miss for miss in misses if miss.helpful] or list(misses[:1])
@@ -359,35 +288,35 @@ def _miss_lines(resolution: introspect.Resolution) -> list[str]:
         message = str(miss.error)
         if message not in seen:
             seen.add(message)
-            lines += _wrap(f"{miss.registry}: {message}", "  ", "    ")
+            lines += wrap(f"{miss.registry}: {message}", "  ", "    ")
     return lines
 
 
 def _check(args: argparse.Namespace) -> int:
     report = introspect.check()
-    status = _EXIT_OK if report.ok else _EXIT_PROBLEM
+    status = EXIT_OK if report.ok else EXIT_PROBLEM
     if args.json:
-        _print_json(report.to_json())
+        print_json(report.to_json())
         return status
     lines = [f"registry-core {report.version}"]
     lines += _plugin_lines(report.plugins, report.autoload, tree=False)
     for problem in report.problems:
         lines.append("")
-        lines += _wrap(f"{problem.severity}: {problem.summary}", "", "  ")
+        lines += wrap(f"{problem.severity}: {problem.summary}", "", "  ")
         for field, value in (
             ("cause", problem.cause),
-            ("at", _display_location(problem.location)),
+            ("at", display_location(problem.location)),
             ("fix", problem.action),
         ):
             if value:
-                lines += _wrap(value, f"  {field + ':':<6} ", " " * 9)
+                lines += wrap(value, f"  {field + ':':<6} ", " " * 9)
     for diagnostic in report.diagnostics:
         lines.append("")
-        lines += _wrap(f"warning: discovery skipped {_display_path(diagnostic.path)}", "", "  ")
-        lines += _wrap(diagnostic.message, "  ", "  ")
+        lines += wrap(f"warning: discovery skipped {display_path(diagnostic.path)}", "", "  ")
+        lines += wrap(diagnostic.message, "  ", "  ")
     lines.append("")
-    lines += _wrap(_verdict(report), "", "  ")
-    _write(sys.stdout, lines)
+    lines += wrap(_verdict(report), "", "  ")
+    write(sys.stdout, lines)
     return status
 
 
@@ -409,79 +338,14 @@ def _verdict(report: introspect.Report) -> str:
         detail = ", ".join(
             f"{kinds.count(kind)} {label}" for kind, label in _KIND_LABELS if kind in kinds
         )
-        counts.append(f"{_plural(len(errors), 'error')} ({detail})")
+        counts.append(f"{plural(len(errors), 'error')} ({detail})")
     if notes:
-        counts.append(_plural(len(notes), "note"))
+        counts.append(plural(len(notes), "note"))
     if report.diagnostics:
-        counts.append(_plural(len(report.diagnostics), "warning"))
+        counts.append(plural(len(report.diagnostics), "warning"))
     loaded = sum(1 for info in report.plugins if info.status == "loaded")
-    summary = f"{loaded} of {_plural(len(report.plugins), 'plugin')} loaded"
+    summary = f"{loaded} of {plural(len(report.plugins), 'plugin')} loaded"
     if not counts:
         return f"check passed: {summary}, no problems"
     verdict = "check passed" if report.ok else "check failed"
     return f"{verdict}: {summary}; " + ", ".join(counts)
-
-
-# -- formatting ----------------------------------------------------------------------
-
-
-def _provider(distribution: str | None, version: str | None) -> str:
-    if distribution is None:
-        return ""
-    return f"{distribution} {version}" if version else distribution
-
-
-def _scope_and_provider(scope: str, distribution: str | None, version: str | None) -> str:
-    provider = _provider(distribution, version)
-    return f"{scope} ({provider})" if provider else scope
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def _display_path(path: str) -> str:
-    """``path`` relative to the working directory when it is inside it."""
-    try:
-        cwd = os.getcwd()
-    except OSError:
-        return path
-    if path.startswith(cwd.rstrip(os.sep) + os.sep):
-        return os.path.relpath(path, cwd)
-    return path
-
-
-def _where(file: str | None, line: int | None) -> str | None:
-    if file is None:
-        return None
-    return _display_path(file) + (f":{line}" if line else "")
-
-
-def _display_location(location: str | None) -> str | None:
-    if location is None:
-        return None
-    file, colon, line = location.rpartition(":")
-    return _display_path(file) + colon + line if colon else location
-
-
-def _wrap(text: str, first: str, rest: str) -> list[str]:
-    """``text`` wrapped to :data:`WIDTH` columns, long words broken."""
-    return textwrap.wrap(
-        text,
-        width=WIDTH,
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_on_hyphens=False,
-    ) or [first.rstrip()]
-
-
-def _print_json(data: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(data, indent=2) + "\n")
-
-
-def _write(stream: TextIO, lines: list[str]) -> None:
-    text = "".join(line + "\n" for line in lines)
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    # a console that cannot show some character gets an escape, not a crash
-    stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
-    stream.flush()

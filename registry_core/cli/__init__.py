@@ -1,0 +1,97 @@
+"""The ``registry-core`` command line.
+
+A thin layer over the Python API: each command parses its arguments, calls one
+function of :mod:`registry_core.introspect` (or of the config side), and prints
+the result, either as text that fits an 80-column terminal (no colour) or, with
+``--json``, as the JSON documented in ``docs/cli.md``.
+
+One module per group of commands: ``_plugins`` (``tree``, ``list``, ``show``,
+``check``); ``_output`` holds what they share.
+
+Exit status: 0 on success; 1 when a command found a problem (``show`` resolves
+nothing, ``check`` finds a plugin that failed, is incompatible or conflicts);
+2 on a usage error (including an unknown registry or scope).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+
+from registry_core.cli import _plugins
+from registry_core.cli._output import EXIT_PROBLEM, EXIT_USAGE, UsageError, wrap, write
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any, Final, NoReturn
+
+__all__ = ["main"]
+
+_PROG: Final = "registry-core"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose error messages fit the output width."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        write(sys.stderr, wrap(f"{self.prog}: error: {message}", "", "  "))
+        raise SystemExit(EXIT_USAGE)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``).
+
+    Returns:
+        The exit status: 0 ok, 1 a problem was found, 2 a usage error.
+    """
+    parser, subparsers = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse reports usage errors (and --help) this way
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except UsageError as exc:
+        try:
+            subparsers[args.command].error(str(exc))
+        except SystemExit:
+            return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `registry-core list | head`: stop quietly
+        with contextlib.suppress(OSError, ValueError):  # so that the final flush cannot fail
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    # No colour, ever (Python 3.14's argparse colours help on terminals by default).
+    plain: dict[str, Any] = {"color": False} if sys.version_info >= (3, 14) else {}
+    parser = _Parser(
+        prog=_PROG,
+        description="See and check the registries and plugins of registry_core.",
+        epilog="Each command takes --json for machine-readable output (see docs/cli.md).",
+        **plain,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, help: str, run: Callable[[argparse.Namespace], int]) -> Any:
+        sub = commands.add_parser(name, help=help, description=help, **plain)
+        sub.add_argument("--json", action="store_true", help="print JSON (see docs/cli.md)")
+        sub.set_defaults(run=run)
+        return sub
+
+    _plugins.add_commands(command)
+    return parser, dict(commands.choices)
+
+
+def _version() -> str:
+    import registry_core
+
+    return registry_core.__version__
