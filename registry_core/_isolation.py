@@ -1,9 +1,9 @@
 """Snapshot and restore every piece of global state, for tests.
 
-Global state in ``registry_core`` is explicit and lives in four places: the
-registry trees (names and children of every node under every live root), the
-registry module's tables (known scopes, roots, scope overrides, the owner
-check), the discovery state object, and the default-scope ``ContextVar``.
+Global state in ``registry_core`` is explicit and lives in three places: the
+registry trees (names and children of every node under every live root, and
+the table of live roots), the loader (``registry_core.discovery.loader()``:
+the scan and every plugin's outcome), and the default-scope ``ContextVar``.
 ``snapshot()`` copies them all; ``Snapshot.restore()`` puts them back, so a
 test's registrations, attached children and discovery scans are gone after it.
 
@@ -33,16 +33,7 @@ __all__ = ["Snapshot", "snapshot"]
 class Snapshot:
     """Global state at one moment; ``restore()`` returns to it."""
 
-    __slots__ = (
-        "_discovery",
-        "_known",
-        "_modules",
-        "_nodes",
-        "_overrides",
-        "_owner_check",
-        "_roots",
-        "_scope",
-    )
+    __slots__ = ("_loader", "_modules", "_nodes", "_roots", "_scope")
 
     def __init__(self) -> None:
         with _registry.LOCK:
@@ -52,15 +43,12 @@ class Snapshot:
                 for node in root._walk()
             ]
             self._roots = dict(_registry._ROOTS)
-            self._known = set(_registry._KNOWN_SCOPES)
-            self._overrides = dict(_registry.SCOPE_OVERRIDES)
-            self._owner_check = _registry.OWNER_CHECK
         self._scope = CURRENT.get()
-        self._discovery = _discovery_state()
+        self._loader = _loader_copy()
         self._modules = frozenset(_modules())
 
     def restore(self) -> None:
-        """Put every registry, table and the discovery state back as they were."""
+        """Put every registry, the roots and the loader back as they were."""
         _forget_plugin_modules(self._modules, {id(node) for node, *_ in self._nodes})
         with _registry.LOCK:
             for node, names, children, locations_done in self._nodes:
@@ -69,20 +57,15 @@ class Snapshot:
                 node._children.clear()
                 node._children.update(children)
                 node._locations_done = locations_done
+            alive = {key: found for key, found in self._roots.items() if found() is not None}
             _registry._ROOTS.clear()
-            _registry._ROOTS.update(self._roots)
-            for root in _registry.live_roots():
-                root._changed()
-            _registry._KNOWN_SCOPES.clear()
-            _registry._KNOWN_SCOPES.update(self._known)
-            _registry.SCOPE_OVERRIDES.clear()
-            _registry.SCOPE_OVERRIDES.update(self._overrides)
-            _registry.OWNER_CHECK = self._owner_check
+            _registry._ROOTS.update(alive)
+            _registry._changed_everywhere()
         CURRENT.set(self._scope)
-        if self._discovery is not None or "registry_core.discovery" in _modules():
+        if self._loader is not None or "registry_core.discovery" in _modules():
             from registry_core import discovery
 
-            discovery._set_state(self._discovery)
+            discovery._install(self._loader)
 
 
 def snapshot() -> Snapshot:
@@ -117,8 +100,8 @@ def _forget_plugin_modules(before: frozenset[str], old_nodes: set[int]) -> None:
                     packages.update(loc.partition(".")[0] for loc in node._locations)
     discovery = _modules().get("registry_core.discovery")
     if discovery is not None:
-        plugins = getattr(discovery.state(), "_plugins", {})
-        packages.update(p.record.module.partition(".")[0] for p in list(plugins.values()))
+        units = list(discovery.loader()._plugins.values())
+        packages.update(unit.record.module.partition(".")[0] for unit in units)
     packages -= _KEEP
     if not packages:
         return
@@ -128,10 +111,10 @@ def _forget_plugin_modules(before: frozenset[str], old_nodes: set[int]) -> None:
             modules.pop(name, None)
 
 
-def _discovery_state() -> Any:
-    """A copy of the discovery state, without importing discovery if it is not.
+def _loader_copy() -> Any:
+    """A copy of the loader, without importing discovery if it is not.
 
     A copy, because the test goes on using (and changing) the live object.
     """
     discovery = _modules().get("registry_core.discovery")
-    return None if discovery is None else discovery.state().copy()
+    return None if discovery is None else discovery.loader().copy()

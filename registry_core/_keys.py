@@ -13,6 +13,8 @@ a key, so ``'a.b.Name'`` is a two-level key). Names never contain a dot.
 
 from __future__ import annotations
 
+from registry_core._reprs import summary
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -37,7 +39,9 @@ def check_name(name: object) -> str:
     ValueError: invalid name 'a.b': a registered name must not contain '.', ...
     """
     if not isinstance(name, str):
-        raise TypeError(f"a registered name must be a str, got {type(name).__name__}: {name!r:.80}")
+        raise TypeError(
+            f"a registered name must be a str, got {type(name).__name__}: {summary(name)}"
+        )
     if not name:
         raise ValueError("invalid name '': a registered name must not be empty")
     if "." in name:
@@ -64,7 +68,8 @@ def check_names(name: object) -> tuple[str, ...] | None:
             raise ValueError("name must not be an empty sequence: give at least one name")
         return tuple(dict.fromkeys(check_name(n) for n in name))
     raise TypeError(
-        f"name must be None, a str or a list/tuple of str, got {type(name).__name__}: {name!r:.80}"
+        "name must be None, a str or a list/tuple of str, got "
+        f"{type(name).__name__}: {summary(name)}"
     )
 
 
@@ -73,7 +78,7 @@ def default_name(obj: object) -> str:
     name = getattr(obj, "__name__", None)
     if not isinstance(name, str):
         raise TypeError(
-            f"cannot infer a name for {obj!r:.80} (a {type(obj).__name__} has no __name__): "
+            f"cannot infer a name for {summary(obj)} (a {type(obj).__name__} has no __name__): "
             "pass name='...' to register_module"
         )
     if name == "<lambda>":

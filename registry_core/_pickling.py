@@ -1,16 +1,20 @@
 """Pickling registries by reference.
 
-A registry pickles as the module that created its root, the root's name, the
-scopes leading from the root to it, and its own name. Unpickling imports that
-module, finds the root it created, and walks down the scopes, asking discovery
-for any scope the tree lacks, so a worker started with ``spawn`` gets the same
-node of its own tree, with the plugin discovered there.
+A registry pickles as the module whose import created its root, the root's
+name, the scopes leading from the root to it, and its own name. Unpickling
+imports that module, finds the one root of that name it created, and walks
+down the scopes, asking the loader for any scope the tree lacks, so a worker
+started with ``spawn`` gets the same node of its own tree, with the plugin
+discovered there. A root that no module import created, or that shares its
+module and name with another live root, cannot be found again that way: it
+refuses to pickle, saying why.
 """
 
 from __future__ import annotations
 
 import pickle
 
+from registry_core import _hook
 from registry_core import registry as _registry
 
 TYPE_CHECKING = False
@@ -25,20 +29,28 @@ __all__ = ["reduce_registry", "restore_registry"]
 def reduce_registry(registry: Registry[Any]) -> tuple[Any, ...]:
     """``__reduce__`` of a registry: how to find it again in another process."""
     root = registry.root
-    origin, name = root._origin, root.name
-    found = _registry._ROOTS.get((origin, name))
-    if found is None or found() is not root:
+    home, name = root._home, root.name
+    if home is None:
         raise pickle.PicklingError(
-            f"cannot pickle the {registry._where()} registry: its root {name!r} "
-            f"(created in {origin!r}) is not the root that module's name refers to; "
-            "only registries under a root created once at module level pickle by reference"
+            f"cannot pickle the {registry._where()} registry: its root {name!r} was not "
+            "created while a module was being imported, so no process can create it "
+            "again by importing one; only a root created once, at module level, can pickle "
+            "by reference"
+        )
+    twins = _roots_of(home, name)
+    if twins != [root]:
+        raise pickle.PicklingError(
+            f"cannot pickle the {registry._where()} registry: module {home!r} created "
+            f"{len(twins)} live roots named {name!r}, so the name does not say which one; "
+            "only a root created once, at module level, can pickle by reference: give "
+            "each root its own name"
         )
     path: list[str] = []
     node: Registry[Any] = registry
     while node.parent is not None:
         path.append(node.scope)
         node = node.parent
-    return (restore_registry, (origin, name, tuple(reversed(path)), registry.name))
+    return (restore_registry, (home, name, tuple(reversed(path)), registry.name))
 
 
 def restore_registry(
@@ -54,21 +66,22 @@ def restore_registry(
         raise pickle.UnpicklingError(
             f"cannot unpickle {where}: importing {module!r} failed"
         ) from exc
-    found = _registry._ROOTS.get((module, root_name))
-    node = found() if found is not None else None
-    if node is None:
+    roots = _roots_of(module, root_name)
+    if len(roots) != 1:
         raise pickle.UnpicklingError(
-            f"cannot unpickle {where}: importing {module!r} created no root named {root_name!r}"
+            f"cannot unpickle {where}: importing {module!r} created "
+            f"{'no root' if not roots else f'{len(roots)} roots'} named {root_name!r}"
         )
+    node = roots[0]
     for scope in path:
         child = node.children.get(scope)
-        if child is None or scope in _registry.LOADING:  # absent, or still being made
-            try:
-                _registry._discover(scope)
-            except Exception as exc:
-                raise pickle.UnpicklingError(
-                    f"cannot unpickle {where}: loading scope {scope!r} failed"
-                ) from exc
+        try:
+            state = _registry._loader.settle(scope, child is not None)
+        except Exception as exc:
+            raise pickle.UnpicklingError(
+                f"cannot unpickle {where}: loading scope {scope!r} failed"
+            ) from exc
+        if state != _hook.NOT_A_PLUGIN:
             child = node.children.get(scope)
         if child is None:
             raise pickle.UnpicklingError(
@@ -81,3 +94,7 @@ def restore_registry(
             f"cannot unpickle {where}: the node found is named {node.name!r}"
         )
     return node
+
+
+def _roots_of(module: str, name: str) -> list[Registry[Any]]:
+    return [r for r in _registry.live_roots() if r._home == module and r.name == name]

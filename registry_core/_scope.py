@@ -15,19 +15,41 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
+from registry_core._reprs import summary
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from contextvars import Token
     from types import TracebackType
+    from typing import Generic, TypeVar
 
-__all__ = ["current_scope", "default_scope", "init_default_scope"]
+    R = TypeVar("R")
+
+    class _SwitchBase(Generic[R]):
+        pass
+
+else:
+    R = "R"  # as in registry.py: ``typing`` costs ~11 ms to import
+
+    class _SwitchBase:
+        __slots__ = ()
+
+        def __class_getitem__(cls, item):
+            from types import GenericAlias
+
+            return GenericAlias(cls, item)
+
+
+__all__ = ["ScopeSwitch", "current_scope", "default_scope", "init_default_scope"]
 
 CURRENT: ContextVar[str | None] = ContextVar("registry_core.default_scope", default=None)
 
 
 def _check(scope: object) -> str | None:
     if scope is not None and not isinstance(scope, str):
-        raise TypeError(f"a scope must be a str or None, got {type(scope).__name__}: {scope!r:.80}")
+        raise TypeError(
+            f"a scope must be a str or None, got {type(scope).__name__}: {summary(scope)}"
+        )
     return scope
 
 
@@ -46,22 +68,22 @@ def init_default_scope(scope: str | None) -> None:
     CURRENT.set(_check(scope))
 
 
-class default_scope:  # noqa: N801 - used like a function: ``with default_scope('x'):``
-    """Context manager: make ``scope`` the default scope inside the block.
+class _Entered:
+    """Set the default scope on entry, put the previous one back on exit.
 
-    The previous scope comes back when the block exits, also through an
-    exception. ``None`` clears the default scope inside the block.
+    One object may be entered again inside its own block (``with ctx: ...
+    with ctx:``): each entry keeps its own token, and each exit restores
+    what its entry found.
     """
 
-    __slots__ = ("_scope", "_token")
+    __slots__ = ("_scope", "_tokens")
 
     def __init__(self, scope: str | None) -> None:
-        self._scope = _check(scope)
-        self._token: Token[str | None] | None = None
+        self._scope = scope
+        self._tokens: list[Token[str | None]] = []
 
-    def __enter__(self) -> str | None:
-        self._token = CURRENT.set(self._scope)
-        return self._scope
+    def _enter(self) -> None:
+        self._tokens.append(CURRENT.set(self._scope))
 
     def __exit__(
         self,
@@ -69,6 +91,50 @@ class default_scope:  # noqa: N801 - used like a function: ``with default_scope(
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._token is not None:
-            CURRENT.reset(self._token)
-            self._token = None
+        if self._tokens:
+            CURRENT.reset(self._tokens.pop())
+
+
+class default_scope(_Entered):  # noqa: N801 - used like a function: ``with default_scope('x'):``
+    """Context manager: make ``scope`` the default scope inside the block.
+
+    The previous scope comes back when the block exits, also through an
+    exception. ``None`` clears the default scope inside the block.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, scope: str | None) -> None:
+        super().__init__(_check(scope))
+
+    def __enter__(self) -> str | None:
+        self._enter()
+        return self._scope
+
+
+class ScopeSwitch(_Entered, _SwitchBase[R]):
+    """What ``Registry.switch_scope_and_registry`` returns.
+
+    Entering it makes its scope the default scope (``None``: changes
+    nothing) and yields the registry it was made with.
+    """
+
+    __slots__ = ("_registry",)
+
+    def __init__(self, scope: str | None, registry: R) -> None:
+        super().__init__(scope)
+        self._registry = registry
+
+    def __enter__(self) -> R:
+        if self._scope is not None:
+            self._enter()
+        return self._registry
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._scope is not None:
+            super().__exit__(exc_type, exc, tb)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from _collections_abc import Mapping
 
+from registry_core._notes import add_note, build_note
+from registry_core._reprs import summary
 from registry_core._scope import CURRENT
-from registry_core.registry import PLAIN_DICT_BUILDERS, Registry, _add_note, build_note
+from registry_core.registry import PLAIN_DICT_BUILDERS, Registry
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -69,7 +71,7 @@ def build_from_cfg(
         args = dict(cfg)
     else:
         raise TypeError(
-            f"cfg must be a mapping (e.g. a dict), got {type(cfg).__name__}: {cfg!r:.80}"
+            f"cfg must be a mapping (e.g. a dict), got {type(cfg).__name__}: {summary(cfg)}"
         )
     if not isinstance(registry, Registry):
         raise TypeError(f"registry must be a Registry, got {type(registry).__name__}")
@@ -80,12 +82,11 @@ def build_from_cfg(
             )
         for key, value in default_args.items():
             args.setdefault(key, value)
-    try:
-        obj_type = args.pop("type")
-    except KeyError:
+    if "type" not in args:
         raise KeyError(
-            f"the config has no 'type' (and default_args give none): {dict(cfg)!r:.200}"
-        ) from None
+            f"the config has no 'type' (and default_args give none): {summary(cfg, 200)}"
+        )
+    obj_type = args.pop("type")
     if "_scope_" in args:
         scope = args.pop("_scope_")
         if scope is not None:
@@ -95,14 +96,15 @@ def build_from_cfg(
     if current is not None:
         registry = registry._registry_for_scope(current, strict=False)
     # The common case, inline: a registered name already in the lookup cache.
-    try:
-        obj_cls = registry._cache[obj_type]
-    except (KeyError, TypeError):  # not cached yet, a callable type, or unhashable
+    # (No try/except around the probe: a constructor's error must not show an
+    # internal KeyError "during handling of" it.)
+    obj_cls = registry._cache.get(obj_type) if type(obj_type) is str else None
+    if obj_cls is None:  # not cached yet, or a callable type
         return _call(registry, obj_type, args)
     try:
         return obj_cls(**args)
     except Exception as exc:
-        _add_note(exc, build_note(registry, obj_type))
+        add_note(exc, build_note(registry, obj_type))
         raise
 
 
@@ -113,12 +115,13 @@ def _call(registry: Registry[Any], obj_type: Any, args: dict[str, Any]) -> Any:
         obj_cls = obj_type
     else:
         raise TypeError(
-            f"'type' must be a str or a callable, got {type(obj_type).__name__}: {obj_type!r:.80}"
+            f"'type' must be a str or a callable, got {type(obj_type).__name__}: "
+            f"{summary(obj_type)}"
         )
     try:
         return obj_cls(**args)
     except Exception as exc:
-        _add_note(exc, build_note(registry, obj_type))
+        add_note(exc, build_note(registry, obj_type))
         raise
 
 

@@ -88,6 +88,7 @@ def check_plugins_consistent(group: Any = None) -> str:
         the local fingerprint is returned.
 
     Raises:
+        ValueError: this process is not a member of ``group``.
         PluginMismatchError: on every rank, when some rank's plugins differ
             from rank 0's; the message names each differing rank (and its
             host) and each plugin ``(scope, distribution, version)`` that
@@ -101,6 +102,13 @@ def check_plugins_consistent(group: Any = None) -> str:
     dist: Any = importlib.import_module("torch.distributed")
     if not dist.is_available() or not dist.is_initialized():
         return _digest(rows)
+    if group is not None and dist.get_rank(group) < 0:
+        raise ValueError(
+            f"check_plugins_consistent(group): this process (global rank {dist.get_rank()}) "
+            "is not a member of the given process group, so it has nothing to compare with "
+            "it; call it on the ranks of that group only (all of them, at the same point), "
+            "or with group=None for the default group"
+        )
     payload = json.dumps({"host": socket.gethostname(), "plugins": rows}).encode()
     gathered = [json.loads(data) for data in _all_gather_bytes(dist, payload, group)]
     sets = [[(str(s), str(d), str(v)) for s, d, v in item["plugins"]] for item in gathered]

@@ -1,15 +1,17 @@
 """The registry tree: registration, scoped lookup and the scope switch.
 
-A lookup runs in three small steps: split the key (``_keys.split_key``), find
-the node that owns the scope (``Registry._find_scope``, breadth-first through
-the tree, asking discovery only when the tree has no such node), and look the
-name up from that node upwards (``Registry._lookup_name``). Hits are cached per
-registry; any change to a tree (a registration, a child attached) clears the
-caches of that tree, so a cached answer is always the answer a fresh lookup
-would give.
+A lookup runs in three small steps: split the key once (``'a.b.Name'`` ->
+scopes ``a``, ``b`` and the name), find the node of each scope
+(``Registry._find_scope``: breadth-first through the tree, after asking the
+loader to make the scope ready), and look the name up from the last node
+upwards (``Registry._lookup_name``). Hits are cached per registry; a change to
+a tree (a registration, a child attached or taken off) clears the caches of
+that tree, and of every tree when the set of scopes changes, so a cached
+answer is always the answer a fresh lookup would give.
 
-Nothing here imports plugin code, scans metadata or logs. The one call into
-discovery is ``_discover``, made only when the tree has no node for a scope.
+Nothing here imports plugin code, scans metadata, logs or knows about threads
+that import plugins: that is the loader's business (``_hook``), asked only
+when a scope, a child or a registration could concern a plugin.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from _thread import RLock
 from _weakref import ref
 from types import MappingProxyType
 
-from registry_core import _keys
-from registry_core._scope import CURRENT
+from registry_core import _hook, _keys
+from registry_core._notes import add_note, build_note
+from registry_core._reprs import summary
+from registry_core._scope import CURRENT, ScopeSwitch
 from registry_core.errors import (
     DuplicateRegistrationError,
     NotRegisteredError,
@@ -30,8 +34,9 @@ from registry_core.errors import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
-    from types import TracebackType
     from typing import Any, Generic, TypeVar, overload
+
+    from registry_core._hook import Loader
 
     T = TypeVar("T")
     D = TypeVar("D")
@@ -55,33 +60,21 @@ else:
             return GenericAlias(cls, item)
 
 
-__all__ = ["Registry"]
+__all__ = ["Registry", "known_scopes", "live_roots", "set_loader"]
 
 _current_scope = CURRENT.get
+_READY, _PARTIAL = _hook.READY, _hook.PARTIAL
 
 #: Guards every change to every tree, and the validity of the lookup caches.
-#: Never held while importing.
+#: Never held while importing or while calling the loader.
 LOCK = RLock()
 
-#: Scope of every registry ever created, so that a scope switch can tell a
-#: scope nobody has from one that merely has no node under a given root.
-_KNOWN_SCOPES: set[str] = set()
+#: id -> weak reference of every live root (two roots may share a module and
+#: a name, so nothing else identifies them).
+_ROOTS: dict[int, Callable[[], Registry[Any] | None]] = {}
 
-#: (creating module, name) -> weak reference to a root, for unpickling.
-_ROOTS: dict[tuple[str, str], Callable[[], Registry[Any] | None]] = {}
-
-#: While discovery imports a plugin: top-level package -> entry-point name,
-#: the scope that registries created by that package infer.
-SCOPE_OVERRIDES: dict[str, str] = {}
-
-#: Scopes whose plugin module discovery is importing right now -> the ident of
-#: the importing thread. A lookup that finds such a scope's half-made node asks
-#: discovery, which makes any other thread wait for the import to finish.
-LOADING: dict[str, int] = {}
-
-#: Set by discovery once it has scanned: raises ``ScopeConflictError`` when a
-#: module attaches a child under a scope that another distribution advertises.
-OWNER_CHECK: Callable[[str, str], None] | None = None
+#: The loader the tree asks (see ``_hook``); ``set_loader`` replaces it.
+_loader: Loader = _hook.LAZY
 
 #: Cached lookups per registry stop growing past this many keys.
 _CACHE_LIMIT = 4096
@@ -99,7 +92,8 @@ class Registry(_Generic[T]):
             then to :func:`registry_core.build_from_cfg`.
         parent: the registry to attach to, making this one a child.
         scope: the codebase that owns the registry. ``None`` infers the
-            top-level package of the module that creates it.
+            top-level package of the module that creates it (for a plugin's
+            package, the scope its entry point advertises).
         locations: modules imported once, on the first lookup or listing,
             so that their ``register_module`` calls have run.
 
@@ -122,6 +116,7 @@ class Registry(_Generic[T]):
         "_children",
         "_children_view",
         "_generation",
+        "_home",
         "_locations",
         "_locations_done",
         "_module_dict",
@@ -144,17 +139,17 @@ class Registry(_Generic[T]):
         locations: Sequence[str] = (),
     ) -> None:
         if not isinstance(name, str) or not name:
-            raise TypeError(f"a registry name must be a non-empty str, got {name!r:.80}")
+            raise TypeError(f"a registry name must be a non-empty str, got {summary(name)}")
         if build_func is not None and not callable(build_func):
-            raise TypeError(f"build_func must be callable or None, got {build_func!r:.80}")
+            raise TypeError(f"build_func must be callable or None, got {summary(build_func)}")
         if parent is not None and not isinstance(parent, Registry):
             raise TypeError(
-                f"parent must be a Registry or None, got {type(parent).__name__}: {parent!r:.80}"
+                f"parent must be a Registry or None, got {type(parent).__name__}: {summary(parent)}"
             )
         if scope is not None:
             if not isinstance(scope, str):
                 raise TypeError(
-                    f"scope must be a str or None, got {type(scope).__name__}: {scope!r:.80}"
+                    f"scope must be a str or None, got {type(scope).__name__}: {summary(scope)}"
                 )
             if not scope or "." in scope:
                 raise ValueError(
@@ -163,15 +158,16 @@ class Registry(_Generic[T]):
         if isinstance(locations, str) or not all(isinstance(loc, str) for loc in locations):
             raise TypeError(
                 "locations must be a sequence of module names, e.g. ['toydet.models'], "
-                f"got {locations!r:.80}"
+                f"got {summary(locations)}"
             )
-        origin = _creating_module()
+        origin, home = _creating_modules()
         if scope is None:
-            scope = _infer_scope(origin)
+            scope = _loader.infer_scope(origin, parent is not None)
 
         self._name = name
         self._scope = scope
-        self._origin = origin
+        self._origin = origin  # the module whose code created it
+        self._home = home  # the module whose import created it (pickling)
         self._parent = parent
         self._root: Registry[Any] = self if parent is None else parent._root
         self._module_dict: dict[str, T] = {}
@@ -179,6 +175,8 @@ class Registry(_Generic[T]):
         self._children: dict[str, Registry[Any]] = {}
         self._children_view = MappingProxyType(self._children)
         self._locations = tuple(locations)
+        # Whether the locations are imported: read here on every uncached
+        # lookup, written only by the loader.
         self._locations_done = not self._locations
         self._cache: dict[str, T] = {}
         self._node_cache: dict[str, Registry[Any]] = {}
@@ -191,14 +189,14 @@ class Registry(_Generic[T]):
         self._build_func: BuildFunc = build_func
         self._plain_builder = build_func in PLAIN_DICT_BUILDERS
 
-        if parent is not None and OWNER_CHECK is None:
-            _scan_once()  # before attaching: a scope an installed plugin owns is refused
+        if parent is None:
+            with LOCK:
+                _ROOTS[id(self)] = ref(self, _root_collected(id(self)))
+            return
+        _loader.check_attach(self)  # may refuse; the first child also triggers the scan
         with LOCK:
-            _KNOWN_SCOPES.add(scope)
-            if parent is None:
-                _remember_root(self)
-            else:
-                parent._add_child(self)
+            previous = parent._attach(self)
+        _loader.changed(self, None, previous)
 
     # -- attributes ---------------------------------------------------------
 
@@ -295,7 +293,7 @@ class Registry(_Generic[T]):
             True
         """
         if not isinstance(force, bool):
-            raise TypeError(f"force must be a bool, got {type(force).__name__}: {force!r:.80}")
+            raise TypeError(f"force must be a bool, got {type(force).__name__}: {summary(force)}")
         names = _keys.check_names(name)
         if module is not None:
             self._register(module, names, force)
@@ -311,7 +309,7 @@ class Registry(_Generic[T]):
         if not callable(obj):
             raise TypeError(
                 f"only callables can be registered (classes, functions, partials, callable "
-                f"instances), got {type(obj).__name__}: {obj!r:.80}"
+                f"instances), got {type(obj).__name__}: {summary(obj)}"
             )
         if names is None:
             names = (_keys.default_name(obj),)
@@ -331,14 +329,18 @@ class Registry(_Generic[T]):
                             existing=old,
                             new=new,
                         )
+            previous = [(n, self._module_dict.get(n)) for n in names]
             for n in names:
                 self._module_dict[n] = obj
             self._root._changed()
+        for n, before in previous:
+            if before is not obj:
+                _loader.changed(self, n, before)
 
     # -- the tree -----------------------------------------------------------
 
-    def _add_child(self, child: Registry[Any]) -> None:
-        """Attach ``child``; called with ``LOCK`` held."""
+    def _attach(self, child: Registry[Any]) -> Registry[Any] | None:
+        """Attach ``child``; return the child it replaces. ``LOCK`` held."""
         scope = child._scope
         existing = self._children.get(scope)
         if existing is not None and existing._origin != child._origin:
@@ -349,11 +351,30 @@ class Registry(_Generic[T]):
                 scope=scope,
                 claimants=(existing._origin, child._origin),
             )
-        if OWNER_CHECK is not None:
-            OWNER_CHECK(scope, child._origin)
         # The same module creating it again (a reload) replaces it.
         self._children[scope] = child
-        self._root._changed()
+        _changed_everywhere()  # the set of scopes changed: every tree's fallbacks may
+        return existing
+
+    def _restore_child(self, scope: str, child: Registry[Any], previous: Any) -> None:
+        """Undo attaching ``child`` under ``scope``, if it is still there."""
+        with LOCK:
+            if self._children.get(scope) is child:
+                if previous is None:
+                    del self._children[scope]
+                else:
+                    self._children[scope] = previous
+                _changed_everywhere()
+
+    def _restore_name(self, name: str, obj: Any, previous: Any) -> None:
+        """Undo registering ``obj`` under ``name``, if it is still there."""
+        with LOCK:
+            if self._module_dict.get(name) is obj:
+                if previous is None:
+                    del self._module_dict[name]
+                else:
+                    self._module_dict[name] = previous
+                self._root._changed()
 
     def _changed(self) -> None:
         """Invalidate the lookup caches of this root's tree; ``LOCK`` held."""
@@ -381,34 +402,37 @@ class Registry(_Generic[T]):
                     return node
         return None
 
-    def _find_scope(self, scope: str) -> Registry[Any] | None:
-        """The node of ``scope`` in this tree, loading it through discovery."""
+    def _find_scope(self, scope: str) -> tuple[Registry[Any] | None, bool]:
+        """The node of ``scope`` in this tree after the loader made the scope
+        ready, and whether that answer is final (worth caching)."""
         node = self._search(scope)
-        if (node is None or scope in LOADING) and _discover(scope):
+        state = _loader.settle(scope, node is not None)
+        if state:  # a plugin's scope: its load may have changed the tree
             node = self._search(scope)
-        return node
+        return node, state != _PARTIAL
 
     def _registry_for_scope(self, scope: str, strict: bool) -> Registry[Any]:
         """The registry of ``scope`` in this tree, else this registry.
 
-        With ``strict``, a scope that no tree and no discovered plugin knows
-        raises ``ScopeNotFoundError``.
+        With ``strict``, a scope that no live registry and no discovered
+        plugin knows raises ``ScopeNotFoundError``.
         """
         node = self._node_cache.get(scope)
-        if node is not None and not (LOADING and scope in LOADING):
+        if node is not None:
             return node
         generation = self._root._generation
-        node = self._find_scope(scope)
-        if node is None:
-            if scope not in _KNOWN_SCOPES:
+        found, final = self._find_scope(scope)
+        if found is None:
+            if scope not in known_scopes():
                 if strict:
                     from registry_core._help import scope_not_found
 
                     raise scope_not_found(scope, self)
                 return self  # not remembered: a strict switch must still raise
-            node = self
-        self._store(self._node_cache, scope, node, generation)
-        return node
+            found = self
+        if final:
+            self._store(self._node_cache, scope, found, generation)
+        return found
 
     def _store(self, cache: dict[str, Any], key: str, value: Any, generation: int) -> None:
         root = self._root
@@ -419,21 +443,8 @@ class Registry(_Generic[T]):
                     root._cached.add(self)
 
     def _ensure_locations(self) -> None:
-        if self._locations_done:
-            return
-        import importlib
-
-        for location in self._locations:
-            try:
-                importlib.import_module(location)
-            except BaseException as exc:
-                _add_note(
-                    exc,
-                    f"while importing {location!r}, listed in the locations of the "
-                    f"{self._where()} registry (created by {self._origin!r})",
-                )
-                raise
-        self._locations_done = True
+        if not self._locations_done:
+            _loader.load_locations(self)
 
     # -- lookup -------------------------------------------------------------
 
@@ -482,35 +493,51 @@ class Registry(_Generic[T]):
     def _resolve(self, key: str) -> T | None:
         _check_key(key)
         generation = self._root._generation
-        obj: T | None = self._lookup(key)
-        if obj is not None:
+        obj, final = self._lookup(key)
+        if obj is not None and final:
             self._store(self._cache, key, obj, generation)
-        return obj
+        return obj  # type: ignore[no-any-return]
 
-    def _lookup(self, key: str) -> Any:
-        # A loop, not recursion: a config may hold a key of thousands of levels.
+    def _lookup(self, key: str) -> tuple[Any, bool]:
+        """``(object or None, final)``: the key split once, each scope found once.
+
+        A loop, not recursion: a config may hold a key of thousands of levels,
+        and each (registry, scope) pair is searched at most once however often
+        it repeats (``'det.det.det...'``), so the cost stays linear in the key.
+        """
+        if "." not in key:
+            return self._lookup_name(key) if key else (None, True)
+        parts = key.split(".")
+        if "" in parts:  # an empty segment: '.a', 'a.', 'a..b'
+            return None, True
         node: Registry[Any] = self
-        while True:
-            scope, rest = _keys.split_key(key)
-            if scope is None:
-                return node._lookup_name(key) if key else None
-            if not scope or not rest:
-                return None
-            found = node._find_scope(scope)
+        final = True
+        seen: dict[tuple[int, str], Registry[Any]] = {}
+        for scope in parts[:-1]:
+            found = seen.get((id(node), scope))
             if found is None:
-                return None
-            node, key = found, rest
+                found, ok = node._find_scope(scope)
+                final = final and ok
+                if found is None:
+                    return None, final
+                seen[(id(node), scope)] = found
+            node = found
+        obj, ok = node._lookup_name(parts[-1])
+        return obj, final and ok
 
-    def _lookup_name(self, name: str) -> Any:
+    def _lookup_name(self, name: str) -> tuple[Any, bool]:
+        """``(object or None, final)`` for an unscoped name, from here upwards."""
         node: Registry[Any] | None = self
+        final = True
         while node is not None:
             if not node._locations_done:
-                node._ensure_locations()
+                _loader.load_locations(node)
+                final = final and node._locations_done  # partial in a cycle of imports
             obj = node._module_dict.get(name)
             if obj is not None:
-                return obj
+                return obj, final
             node = node._parent
-        return None
+        return None, final
 
     def _not_registered(self, key: str) -> NotRegisteredError:
         """The error for a miss of ``key``, with its help (error path only)."""
@@ -535,7 +562,7 @@ class Registry(_Generic[T]):
 
     # -- scopes and building ------------------------------------------------
 
-    def switch_scope_and_registry(self, scope: str | None) -> _ScopeSwitch:
+    def switch_scope_and_registry(self, scope: str | None) -> ScopeSwitch[Registry[Any]]:
         """Context manager: make ``scope`` the default scope in the block.
 
         Yields the registry of ``scope`` in this tree (loading it through
@@ -547,10 +574,10 @@ class Registry(_Generic[T]):
                 ``scope`` (deliberately unlike MMEngine, which only warns).
         """
         if scope is None:
-            return _ScopeSwitch(None, self)
+            return ScopeSwitch(None, self)
         if not isinstance(scope, str):
             raise TypeError(f"a scope must be a str or None, got {type(scope).__name__}")
-        return _ScopeSwitch(scope, self._registry_for_scope(scope, strict=True))
+        return ScopeSwitch(scope, self._registry_for_scope(scope, strict=True))
 
     def build(self, cfg: Mapping[str, Any] | Any, *args: Any, **kwargs: Any) -> Any:
         """Build an object from a config: ``build_func(cfg, *args, **kwargs, registry=self)``.
@@ -568,23 +595,19 @@ class Registry(_Generic[T]):
             # build_from_cfg's common case, inline to save a call on the hot
             # path: a dict config whose type is a name already in the lookup
             # cache of the registry of the default scope (or of this one).
-            # A cache hit is a registered object even while a plugin is being
-            # imported; anything else goes through build_func below, which
-            # waits for such imports.
+            # Only final answers are cached, so a hit never sees a plugin
+            # half-imported; anything else goes through build_func below.
             current = _current_scope()
             node = self if current is None else self._node_cache.get(current)
             if node is not None:
                 kwargs = cfg.copy()
-                try:
-                    obj_type = kwargs.pop("type")
-                    obj_cls: Any = node._cache[obj_type]
-                except (KeyError, TypeError):
-                    pass
-                else:
+                obj_type = kwargs.pop("type", None)
+                obj_cls: Any = node._cache.get(obj_type) if type(obj_type) is str else None
+                if obj_cls is not None:
                     try:
                         return obj_cls(**kwargs)
                     except Exception as exc:
-                        _add_note(exc, build_note(node, obj_type))
+                        add_note(exc, build_note(node, obj_type))
                         raise
         return self._build_func(cfg, registry=self)
 
@@ -595,8 +618,9 @@ class Registry(_Generic[T]):
 
     def __repr__(self) -> str:
         children = ", ".join(sorted(self._children))
+        count = len(self._module_dict)
         return (
-            f"<Registry {self._where()} with {len(self._module_dict)} names"
+            f"<Registry {self._where()} with {count} name{'s' if count != 1 else ''}"
             + (f", children: {children}" if children else "")
             + ">"
         )
@@ -607,47 +631,25 @@ class Registry(_Generic[T]):
         return reduce_registry(self)
 
 
-class _ScopeSwitch:
-    """What ``switch_scope_and_registry`` returns: sets and restores the scope."""
-
-    __slots__ = ("_registry", "_scope", "_token")
-
-    def __init__(self, scope: str | None, registry: Registry[Any]) -> None:
-        self._scope = scope
-        self._registry = registry
-        self._token: Any = None
-
-    def __enter__(self) -> Registry[Any]:
-        if self._scope is not None:
-            self._token = CURRENT.set(self._scope)
-        return self._registry
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._token is not None:
-            CURRENT.reset(self._token)
-            self._token = None
-
-
 def _first(item: tuple[str, Any]) -> str:
     return item[0]
 
 
 def _check_key(key: object) -> None:
     if not isinstance(key, str):
-        raise TypeError(f"registry keys are str, got {type(key).__name__}: {key!r:.80}")
+        raise TypeError(f"registry keys are str, got {type(key).__name__}: {summary(key)}")
 
 
-def _creating_module() -> str:
-    """The module whose code is creating a registry.
+def _creating_modules() -> tuple[str, str | None]:
+    """The module whose code creates a registry, and the module whose import does.
 
-    Skips ``Registry.__init__`` and the ``__init__`` of subclasses, so that a
-    subclass defined in one package and instantiated in another reports the
-    latter.
+    The first skips ``Registry.__init__`` and the ``__init__`` of subclasses,
+    so that a subclass defined in one package and instantiated in another
+    reports the latter (its scope is inferred from it). The second is the
+    innermost module body running (a helper called at import time creates a
+    root for the module being imported), or ``None`` when no module is being
+    imported (a function called from a script's body): what a pickled root is
+    found again by.
     """
     frame = sys._getframe(2)
     while frame.f_back is not None and frame.f_code.co_name == "__init__":
@@ -655,27 +657,60 @@ def _creating_module() -> str:
         if not isinstance(local_self, Registry):
             break
         frame = frame.f_back
-    module = frame.f_globals.get("__name__")
-    if not isinstance(module, str) or module in _MAIN_MODULES:
+    origin = _module_name(frame.f_globals.get("__name__"))
+    home: str | None = None
+    body: Any = frame
+    while body is not None:
+        if body.f_code.co_name == "<module>":
+            home = _module_name(body.f_globals.get("__name__"))
+            # A script's body runs once, not on import: only what it creates
+            # itself is created again where it runs again (``__mp_main__``).
+            if home == "__main__" and body is not frame:
+                home = None
+            break
+        body = body.f_back
+    return origin, home
+
+
+def _module_name(name: object) -> str:
+    if not isinstance(name, str) or name in _MAIN_MODULES:
         return "__main__"
-    return module
-
-
-def _infer_scope(module: str) -> str:
-    top = module.partition(".")[0]
-    return SCOPE_OVERRIDES.get(top, top)
+    return name
 
 
 def live_roots() -> list[Registry[Any]]:
-    """Every root registry still alive in this process."""
-    roots = (found() for found in _ROOTS.values())
+    """Every root registry still alive in this process, oldest first."""
+    roots = (found() for found in list(_ROOTS.values()))
     return [root for root in roots if root is not None]
 
 
-def _remember_root(root: Registry[Any]) -> None:
-    for key in [k for k, r in _ROOTS.items() if r() is None]:
-        del _ROOTS[key]
-    _ROOTS[(root._origin, root._name)] = ref(root)
+def known_scopes() -> set[str]:
+    """The scopes of every registry in a live tree (slow path only)."""
+    with LOCK:
+        return {node._scope for root in live_roots() for node in root._walk()}
+
+
+def _root_collected(key: int) -> Callable[[Any], None]:
+    def forget(gone: Any) -> None:
+        with LOCK:
+            if _ROOTS.get(key) is gone:  # ids are reused: only our own entry
+                del _ROOTS[key]
+            _changed_everywhere()  # its scopes are no longer known anywhere
+
+    return forget
+
+
+def _changed_everywhere() -> None:
+    """Invalidate every tree's caches: the set of known scopes changed."""
+    with LOCK:
+        for root in live_roots():
+            root._changed()
+
+
+def set_loader(loader: Loader) -> None:
+    """Install the loader the tree asks (``_hook``); ``registry_core.discovery`` does."""
+    global _loader
+    _loader = loader
 
 
 #: Build functions that build a plain ``dict`` config exactly as
@@ -688,51 +723,3 @@ def _default_build_func() -> BuildFunc:
     from registry_core.build import build_from_cfg
 
     return build_from_cfg
-
-
-def build_note(registry: Registry[Any], obj_type: Any) -> str:
-    """The note added to an exception raised while building ``obj_type``."""
-    what = obj_type if isinstance(obj_type, str) else getattr(obj_type, "__qualname__", obj_type)
-    return (
-        f"while building type {what!r} from the {registry._scope}::{registry._name} registry "
-        f"(scope {registry._scope!r})"
-    )
-
-
-_discovery_ensure: Callable[[str], bool] | None = None
-
-
-def _discover(scope: str) -> bool:
-    """Ask discovery to load ``scope``: True if it knew and loaded it.
-
-    Raises the scope's error when discovery knows it but cannot load it.
-    """
-    global _discovery_ensure
-    if _discovery_ensure is None:
-        from registry_core.discovery import ensure_scope
-
-        _discovery_ensure = ensure_scope
-    return _discovery_ensure(scope)
-
-
-def _scan_once() -> None:
-    """Scan the installed plugins now, if not done yet; this installs ``OWNER_CHECK``."""
-    from registry_core.discovery import ensure_scanned
-
-    ensure_scanned()
-
-
-def _add_note(exc: BaseException, note: str) -> None:
-    """PEP 678 ``add_note``, also on Python 3.10 (where it sets ``__notes__``)."""
-    add_note = getattr(exc, "add_note", None)
-    if add_note is not None:
-        add_note(note)
-        return
-    notes = getattr(exc, "__notes__", None)
-    try:
-        if isinstance(notes, list):
-            notes.append(note)
-        else:
-            exc.__notes__ = [note]  # type: ignore[attr-defined, unused-ignore]  # 3.10 only
-    except AttributeError:  # an exception type with __slots__ and no __dict__
-        pass

@@ -7,8 +7,9 @@ so a dict config builds exactly as with ``build_from_cfg``, torch or not.
 
 from __future__ import annotations
 
+from registry_core._notes import add_note
 from registry_core.build import build_from_cfg
-from registry_core.registry import PLAIN_DICT_BUILDERS, _add_note
+from registry_core.registry import PLAIN_DICT_BUILDERS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def build_model_from_cfg(
         try:
             nn = importlib.import_module("torch.nn")
         except ModuleNotFoundError as exc:
-            _add_note(
+            add_note(
                 exc,
                 "building a list of configs makes a torch.nn.Sequential: "
                 "install torch (pip install 'registry-core[torch]')",

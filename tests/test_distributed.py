@@ -203,7 +203,9 @@ def test_one_rank_group_in_process(tmp_path: Path) -> None:
         dist.destroy_process_group()
 
 
-def torchrun(tmp_path: Path, *sites: Path) -> tuple[subprocess.CompletedProcess[str], list[dict]]:
+def torchrun(
+    tmp_path: Path, *sites: Path, extra: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], list[dict]]:
     """Run the rank script on 2 CPU ranks; return the run and each rank's report."""
     out = tmp_path / "out"
     out.mkdir()
@@ -212,6 +214,7 @@ def torchrun(tmp_path: Path, *sites: Path) -> tuple[subprocess.CompletedProcess[
         "RC_TEST_SITES": os.pathsep.join(str(s) for s in sites),
         "RC_TEST_OUT": str(out),
         "OMP_NUM_THREADS": "1",
+        **(extra or {}),
     }
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone"]
     command += ["--nproc-per-node", "2", str(SCRIPT)]
@@ -255,3 +258,15 @@ def test_torchrun_a_different_plugin_version_fails_loudly_on_every_rank(
         assert "has distdet 1.1 for scope 'distdet', rank 0 (host " in message
         assert "has distdet 1.0" in message
     assert reports[0]["error"] == reports[1]["error"]
+
+
+def test_torchrun_a_rank_outside_the_group_gets_a_clear_error(
+    tmp_path: Path, sites: tuple[Path, Path]
+) -> None:
+    pytest.importorskip("torch", reason="the check runs on torch.distributed")
+    run, reports = torchrun(tmp_path, sites[0], extra={"RC_TEST_SUBGROUP": "1"})
+    assert run.returncode == 0, run.stderr[-3000:]
+    inside, outside = reports
+    assert "fingerprint" in inside and "error" not in inside
+    assert "fingerprint" not in outside
+    assert "global rank 1" in outside["error"] and "not a member" in outside["error"]

@@ -59,7 +59,7 @@ def test_one_scan_on_first_need() -> None:
         "from registry_core.discovery import _scan\n"
         "calls = []\n"
         "real = _scan.scan\n"
-        "import registry_core.discovery._state as st\n"
+        "import registry_core.discovery._loader as st\n"
         "st.scan = lambda paths: calls.append(1) or real(paths)\n"
         "for _ in range(3):\n"
         "    R.get('nowhere.X'); registry_core.available_scopes()\n"

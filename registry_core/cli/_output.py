@@ -102,9 +102,21 @@ def print_json(data: dict[str, Any]) -> None:
 
 
 def write(stream: TextIO, lines: list[str]) -> None:
-    """Write ``lines`` to ``stream``, one per line, and flush."""
-    text = "".join(line + "\n" for line in lines)
+    """Write ``lines`` to ``stream``, one per line, and flush.
+
+    Control characters in them (from a registered name, say) are escaped, so
+    no output can move the cursor, ring the bell or recolour the terminal.
+    """
+    text = "".join((line if line.isprintable() else _escape(line)) + "\n" for line in lines)
     encoding = getattr(stream, "encoding", None) or "utf-8"
     # a console that cannot show some character gets an escape, not a crash
     stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
     stream.flush()
+
+
+def _escape(line: str) -> str:
+    """``line`` with every non-printable character but a tab as ``\\xNN``/``\\uNNNN``."""
+    return "".join(
+        c if c.isprintable() or c == "\t" else c.encode("unicode_escape").decode("ascii")
+        for c in line
+    )

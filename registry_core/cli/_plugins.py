@@ -277,7 +277,7 @@ def _show(args: argparse.Namespace) -> int:
 def _miss_lines(resolution: introspect.Resolution) -> list[str]:
     misses = resolution.misses
     if resolution.registry is not None:
-        return [line for miss in misses for line in wrap(f"error: {miss.error}", "", "  ")]
+        return [line for miss in misses for line in wrap(f"error: {miss.message}", "", "  ")]
     searched = ", ".join(miss.registry for miss in misses)
     lines = wrap(
         f"error: {resolution.key!r} resolves in no root registry (searched {searched})", "", "  "
@@ -285,7 +285,7 @@ def _miss_lines(resolution: introspect.Resolution) -> list[str]:
     shown = [miss for miss in misses if miss.helpful] or list(misses[:1])
     seen: set[str] = set()
     for miss in shown:
-        message = str(miss.error)
+        message = miss.message
         if message not in seen:
             seen.add(message)
             lines += wrap(f"{miss.registry}: {message}", "  ", "    ")

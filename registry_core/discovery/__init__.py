@@ -5,46 +5,45 @@ A distribution advertises a scope in its metadata::
     [project.entry-points."registry_core.scopes"]
     toydet = "toydet.registry"
 
-Discovery scans the installed metadata once per process, on first need, and
-imports a scope's module the first time something needs that scope. This
-package is itself imported only on that first need, never by
-``import registry_core``.
+Discovery scans the installed metadata once per process, on first need
+(``_scan``), and imports a scope's module the first time something needs that
+scope. Everything about loading (which plugins exist, who imports what, what
+a failed import must undo) is owned by one :class:`Loader` (``_loader``),
+which is also the hook the registry tree asks. This package is imported only
+on that first need, never by ``import registry_core``.
 """
 
 from __future__ import annotations
 
+import os
+
 from registry_core import registry as _registry
-from registry_core.discovery._state import (
-    BLOCK_VAR,
-    DISABLE_VAR,
-    STATUSES,
-    Discovery,
-    ScopeInfo,
-    ScopeTable,
-)
+from registry_core.discovery._info import STATUSES, ScopeInfo, ScopeTable
+from registry_core.discovery._loader import DISABLE_VAR, Loader
+from registry_core.discovery._units import BLOCK_VAR
 
 __all__ = [
     "BLOCK_VAR",
     "DISABLE_VAR",
     "STATUSES",
+    "Loader",
     "ScopeInfo",
     "ScopeTable",
     "available_scopes",
     "ensure_scanned",
-    "ensure_scope",
     "load_all",
     "load_scope",
+    "loader",
     "refresh",
     "reset",
-    "state",
 ]
 
-_STATE = Discovery()
+_LOADER = Loader()
 
 
-def state() -> Discovery:
-    """The discovery state of this process."""
-    return _STATE
+def loader() -> Loader:
+    """The loader of this process (the registry's hook)."""
+    return _LOADER
 
 
 def available_scopes() -> ScopeTable:
@@ -52,7 +51,7 @@ def available_scopes() -> ScopeTable:
 
     The result's ``diagnostics`` list the installed metadata that was skipped.
     """
-    return _STATE.table()
+    return _LOADER.table()
 
 
 def load_scope(scope: str) -> ScopeInfo:
@@ -66,12 +65,12 @@ def load_scope(scope: str) -> ScopeInfo:
     """
     if not isinstance(scope, str):
         raise TypeError(f"a scope must be a str, got {type(scope).__name__}")
-    return _STATE.load(scope)
+    return _LOADER.load(scope)
 
 
 def load_all() -> ScopeTable:
     """Import every discovered scope; return ``available_scopes()``. Raises nothing."""
-    return _STATE.load_all()
+    return _LOADER.load_all()
 
 
 def refresh() -> ScopeTable:
@@ -80,18 +79,13 @@ def refresh() -> ScopeTable:
     The environment switches are read again too. Scopes already loaded stay
     loaded. Returns ``available_scopes()``.
     """
-    _STATE.refresh()
-    return _STATE.table()
+    _LOADER.refresh()
+    return _LOADER.table()
 
 
 def ensure_scanned() -> None:
     """Scan the installed metadata now if this process has not yet."""
-    _STATE.ensure_scanned()
-
-
-def ensure_scope(scope: str) -> bool:
-    """Load ``scope`` if discovery knows it: the one call the registry makes."""
-    return _STATE.ensure(scope)
+    _LOADER.ensure_scanned()
 
 
 def reset() -> None:
@@ -99,12 +93,35 @@ def reset() -> None:
 
     Modules already imported stay imported, and registries stay attached.
     """
-    _set_state(None)
+    _install(None)
 
 
-def _set_state(new: Discovery | None) -> None:
-    """Install ``new`` (a fresh state for ``None``) as this process's state."""
-    global _STATE
-    with _registry.LOCK:
-        _STATE = Discovery() if new is None else new
-        _registry.OWNER_CHECK = _STATE._check_owner if _STATE._scanned else None
+def _install(new: Loader | None) -> None:
+    """Make ``new`` (a fresh loader for ``None``) this process's loader and the hook."""
+    global _LOADER
+    _LOADER = Loader() if new is None else new
+    _registry.set_loader(_LOADER)
+
+
+def _before_fork() -> None:
+    _LOADER.before_fork()
+    _registry.LOCK.acquire()
+
+
+def _after_fork_parent() -> None:
+    _registry.LOCK.release()
+    _LOADER.after_fork_parent()
+
+
+def _after_fork_child() -> None:
+    _LOADER.after_fork_child()
+    _registry.LOCK.release()
+
+
+_install(_LOADER)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(
+        before=_before_fork,
+        after_in_parent=_after_fork_parent,
+        after_in_child=_after_fork_child,
+    )

@@ -11,7 +11,8 @@ depends on nothing but the requirement strings, the running version and the
 interpreter and platform the markers read, and all of them are the cache key:
 an entry can never go stale, so nothing is invalidated, and a changed input is
 simply a new key. The cache is a plain text file, one verdict per line,
-appended atomically; an unreadable or unwritable cache is ignored.
+appended atomically; an unreadable, unwritable or damaged cache is ignored
+(a damaged line is decided afresh, as if it were not there).
 ``REGISTRY_CORE_CACHE_DIR`` moves it, and an empty value turns it off.
 """
 
@@ -37,8 +38,21 @@ _MAX_BYTES = 256 * 1024
 
 
 def _may_name_us(requirement: str) -> bool:
-    """A cheap pre-filter, so nothing is computed for unrelated requirements."""
-    head = requirement.lstrip()[: len(_SELF) + 1].lower().replace("_", "-").replace(".", "-")
+    """A cheap pre-filter, so nothing is computed for unrelated requirements.
+
+    Names compare as ``packaging`` normalises them: case-insensitive, with any
+    run of ``-``, ``_`` and ``.`` as one ``-`` (``registry__core``, ``Registry.Core``).
+
+    >>> [_may_name_us(r) for r in ("registry__core>=99", "Registry.Core", "registry-corex")]
+    [True, True, True]
+    >>> _may_name_us("numpy>=1")
+    False
+    """
+    head = requirement.lstrip()[:40].lower()
+    for separator in ("_", "."):
+        head = head.replace(separator, "-")
+    while "--" in head:
+        head = head.replace("--", "-")
     return head.startswith(_SELF)
 
 
@@ -131,12 +145,17 @@ def _cached(key: str) -> tuple[str, ...] | None:
     if path is None:
         return None
     try:
-        with open(path, encoding="utf-8") as file:
+        with open(path, encoding="utf-8", errors="replace") as file:
             for line in file:
-                stored, _, verdict = line.rstrip("\n").partition("\t")
-                if stored == key and verdict:
-                    return tuple(verdict.split("\t"))
-    except (OSError, UnicodeDecodeError):
+                if not line.endswith("\n"):
+                    continue  # a line cut short by a crash or a full disk
+                stored, _, verdict = line[:-1].partition("\t")
+                if stored == key:
+                    fields = tuple(verdict.split("\t"))
+                    if fields == (_OK,) or (len(fields) == 2 and all(fields)):
+                        return fields
+                    # anything else is damage: decide afresh
+    except (OSError, ValueError):
         pass
     return None
 

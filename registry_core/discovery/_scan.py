@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "GROUP",
     "RESERVED_SCOPE",
+    "RESERVED_SCOPES",
     "Diagnostic",
     "EntryPointRecord",
     "ScanResult",
@@ -54,6 +55,13 @@ GROUP = "registry_core.scopes"
 
 RESERVED_SCOPE = "registry_core"
 """The framework's own scope, which no plugin may claim."""
+
+RESERVED_SCOPES = {
+    RESERVED_SCOPE: "reserved for the framework's own registries",
+    "__main__": "reserved for the registries that scripts create",
+    "__mp_main__": "reserved for the registries that scripts create (in multiprocessing workers)",
+}
+"""Scopes no plugin may claim, and why."""
 
 _GROUP_BYTES = GROUP.encode()
 _O_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
@@ -472,10 +480,10 @@ def _read_plugin(
                 f"{where} has an invalid scope name (it must be non-empty, without '.' "
                 f"or whitespace), so it is ignored. {report}"
             )
-        elif scope == RESERVED_SCOPE:
+        elif scope in RESERVED_SCOPES:
             diagnose(
-                f"{where} claims the scope {RESERVED_SCOPE!r}, which is reserved for the "
-                f"framework's own registries, so it is ignored. {report}"
+                f"{where} claims the scope {scope!r}, which is {RESERVED_SCOPES[scope]}, "
+                f"so it is ignored. {report}"
             )
         elif not all(part.isidentifier() for part in value.split(".")):
             diagnose(

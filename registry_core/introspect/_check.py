@@ -10,7 +10,7 @@ from registry_core.discovery import (
     BLOCK_VAR,
     load_all,
     load_scope,
-    state,
+    loader,
 )
 from registry_core.discovery._compat import running_version
 from registry_core.errors import (
@@ -144,7 +144,7 @@ def check() -> Report:
     problems += [_plugin_problem(info) for info in table.values() if info.status in _NOTES]
     return Report(
         version=running_version(),
-        autoload=not state().disabled,
+        autoload=not loader().disabled,
         plugins=tuple(table.values()),
         problems=tuple(problems),
         diagnostics=table.diagnostics,

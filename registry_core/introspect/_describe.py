@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 from registry_core import _keys
+from registry_core._reprs import summary
 from registry_core.discovery import (
     load_all,
 )
@@ -86,11 +87,23 @@ class Miss:
             its close matches and the loaded scopes that have the name), or
             the error of a plugin the key's scope needs but that cannot load
             (``PluginLoadError``, ``IncompatiblePluginError``,
-            ``ScopeConflictError``).
+            ``ScopeConflictError``), or what importing one of the
+            ``locations`` of a registry on the way raised.
     """
 
     registry: str
-    error: RegistryError
+    error: Exception
+
+    @property
+    def message(self) -> str:
+        """The error's message, with its notes (where a location's error came from)."""
+        text = str(self.error) or type(self.error).__name__
+        if not isinstance(self.error, RegistryError):
+            text = f"{type(self.error).__name__}: {text}"
+        notes = getattr(self.error, "__notes__", None)
+        if isinstance(notes, list):
+            text += "".join(f" ({note})" for note in notes if isinstance(note, str))
+        return text
 
     @property
     def helpful(self) -> bool:
@@ -111,7 +124,7 @@ class Miss:
         return {
             "registry": self.registry,
             "type": type(error).__name__,
-            "message": str(error),
+            "message": self.message,
             "suggestions": list(suggestions),
             "found_in": list(found_in),
         }
@@ -178,7 +191,7 @@ def describe(key: str, registry: str | Registry[Any] | None = None) -> Resolutio
         (False, 'NoSuchThing')
     """
     if not isinstance(key, str):
-        raise TypeError(f"a key must be a str, got {type(key).__name__}: {key!r:.80}")
+        raise TypeError(f"a key must be a str, got {type(key).__name__}: {summary(key)}")
     targets = _targets(registry)
     table = load_all()
     for root in ROOTS.values():  # so that a miss names every scope that has the name
@@ -189,7 +202,7 @@ def describe(key: str, registry: str | Registry[Any] | None = None) -> Resolutio
     for label, top in targets:
         try:
             obj = top.get(key)
-        except RegistryError as exc:  # the key's scope belongs to a broken plugin
+        except Exception as exc:  # a broken plugin, or a location that fails to import
             misses.append(Miss(label, exc))
             continue
         if obj is None:
@@ -273,6 +286,8 @@ def _signature(obj: Any, kind: str) -> str | None:
         signature = inspect.signature(obj)
     except (TypeError, ValueError):
         return None
+    except Exception as exc:  # an object whose __signature__ (or the like) raises
+        return f"<unavailable: {type(exc).__name__}: {exc}>"
     if isinstance(_unpartial(obj), type):  # a class returns an instance, whatever __init__ says
         signature = signature.replace(return_annotation=inspect.Signature.empty)
     return str(signature)
@@ -282,7 +297,10 @@ def _first_doc_line(obj: Any, kind: str) -> str | None:
     import inspect
 
     target = _definition(obj) if kind in ("partial", "callable") else obj
-    doc = getattr(target, "__doc__", None)
+    try:
+        doc = getattr(target, "__doc__", None)
+    except Exception:  # a __doc__ property that raises: no doc to show
+        return None
     if not isinstance(doc, str):
         return None
     for line in inspect.cleandoc(doc).splitlines():
@@ -296,7 +314,7 @@ def _source_file(target: Any) -> str | None:
 
     try:
         file = inspect.getsourcefile(target) or inspect.getfile(target)
-    except (TypeError, OSError):
+    except Exception:  # TypeError for builtins, OSError, or what a hostile object raises
         return None
     return os.path.abspath(file)
 
@@ -306,7 +324,7 @@ def _source_line(target: Any) -> int | None:
 
     try:
         return inspect.getsourcelines(target)[1] or None
-    except (TypeError, OSError, IndexError, SyntaxError):
+    except Exception:  # TypeError, OSError, IndexError, SyntaxError, or anything hostile
         return None
 
 

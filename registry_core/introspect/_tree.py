@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from registry_core.discovery import (
     load_all,
-    state,
+    loader,
 )
 from registry_core.discovery._compat import running_version
 from registry_core.introspect._common import (
@@ -133,7 +133,7 @@ def scope_tree() -> ScopeTree:
     table = load_all()
     return ScopeTree(
         version=running_version(),
-        autoload=not state().disabled,
+        autoload=not loader().disabled,
         roots=tuple(_node(attr, root, table) for attr, root in ROOTS.items()),
         plugins=tuple(table.values()),
         diagnostics=table.diagnostics,

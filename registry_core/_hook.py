@@ -1,0 +1,92 @@
+"""The one narrow hook the registry tree asks about loading.
+
+The tree (``registry.py``) knows nothing of plugins, entry points, threads that
+import them or what a failed import must undo. Whenever one of those could
+matter it asks the loader it was handed, through the five methods of
+:class:`Loader`, and only then:
+
+- ``infer_scope``: the scope of a registry created without ``scope=``;
+- ``check_attach``: may this child attach (a scope another distribution owns,
+  a blocked scope, ...)? Raises to refuse;
+- ``changed``: a registration or an attached child, so that the load in
+  progress in this thread can take it back if it fails;
+- ``settle``: make a scope's plugin loaded before it is used (import it, or
+  wait for the thread importing it);
+- ``load_locations``: import a registry's ``locations``, once.
+
+Until something needs loading, the installed loader is :data:`LAZY`: it
+answers what it can without importing anything, and otherwise imports the
+real one (``registry_core.discovery``), which replaces it. ``import
+registry_core`` therefore imports no loader, scans nothing.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
+    from registry_core.registry import Registry
+
+    class Loader(Protocol):
+        """What the registry tree asks of loading; see the module docstring."""
+
+        def infer_scope(self, origin: str, child: bool) -> str:
+            """The scope of a registry created by module ``origin`` without ``scope=``."""
+
+        def check_attach(self, child: Registry[Any]) -> None:
+            """Raise if ``child`` may not attach to its parent."""
+
+        def changed(self, registry: Registry[Any], name: str | None, previous: Any) -> None:
+            """``registry`` got ``name`` (``None``: it was attached); ``previous`` was there."""
+
+        def settle(self, scope: str, present: bool) -> int:
+            """Make ``scope`` ready to use; return :data:`NOT_A_PLUGIN`, :data:`READY`
+            or :data:`PARTIAL`. ``present``: the asking tree already has the scope."""
+
+        def load_locations(self, registry: Registry[Any]) -> None:
+            """Import the ``locations`` of ``registry`` unless done; raise their error."""
+
+
+__all__ = ["LAZY", "NOT_A_PLUGIN", "PARTIAL", "READY"]
+
+#: ``settle`` answers: no installed plugin has the scope (nothing to load);
+NOT_A_PLUGIN = 0
+#: its plugin is loaded (or failed, and the error was raised);
+READY = 1
+#: its plugin is being loaded by code this thread is part of (a cycle of imports,
+#: as Python's circular imports): use what is there, but remember nothing.
+PARTIAL = 2
+
+
+class _Lazy:
+    """The loader before discovery is imported: answers what needs no import."""
+
+    __slots__ = ()
+
+    def infer_scope(self, origin: str, child: bool) -> str:
+        if not child:  # no plugin can be loading: nothing has imported the loader
+            return origin.partition(".")[0]
+        return _real().infer_scope(origin, child)
+
+    def check_attach(self, child: Registry[Any]) -> None:
+        _real().check_attach(child)
+
+    def changed(self, registry: Registry[Any], name: str | None, previous: Any) -> None:
+        pass  # no load can be in progress
+
+    def settle(self, scope: str, present: bool) -> int:
+        return _real().settle(scope, present)
+
+    def load_locations(self, registry: Registry[Any]) -> None:
+        _real().load_locations(registry)
+
+
+def _real() -> Loader:
+    from registry_core.discovery import loader
+
+    return loader()
+
+
+#: The loader in use until ``registry_core.discovery`` installs its own.
+LAZY = _Lazy()

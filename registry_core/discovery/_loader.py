@@ -1,0 +1,577 @@
+"""The loader: the one owner of loading state, and the hook the registry asks.
+
+One :class:`Loader` per process holds everything about loading: the scan
+result (which scopes are installed), a unit per scope and per registry with
+``locations`` (``_units``), who is loading what, what each load in progress
+did (``_transaction``), and who waits for whom (``_waiting``). Every change
+to it happens under its condition lock, by the transitions below, and no
+lock is held while plugin code runs.
+
+Loading a unit:
+
+1. **Claim.** A thread that needs a unit nobody loads takes it, and with it
+   the *turn*: one load runs at a time in a process, so two plugins that need
+   each other never import from two threads at once (their cycle becomes a
+   cycle in one thread, resolved as Python resolves circular imports: the
+   importer sees what is there so far). A thread that needs a unit another
+   thread loads waits for it; a thread that needs the turn waits for it. It
+   does not wait, and goes on, when waiting would close a cycle
+   (``_waiting.closes_cycle``), for example when it is itself executing the
+   code the other thread waits to import.
+2. **Import**, in a :class:`Transaction` that records every name registered
+   and child attached in this thread.
+3. **Settle**: success commits (status ``loaded``, locations done); failure
+   rolls the transaction back (status ``failed`` with the error, or, after a
+   ``KeyboardInterrupt``, as before, so the next need tries again); the turn
+   passes on and every waiter wakes up.
+
+The registry never sees any of this: it calls the five methods of
+``registry_core._hook.Loader``, implemented here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import sys
+import threading
+import time
+from _thread import get_ident
+from weakref import WeakKeyDictionary
+
+from registry_core import _hook
+from registry_core import registry as _registry
+from registry_core._notes import add_note
+from registry_core.discovery import _compat
+from registry_core.discovery._info import (
+    BLOCKED,
+    BROKEN,
+    DISCOVERED,
+    FAILED,
+    INCOMPATIBLE,
+    LOADED,
+    ScopeInfo,
+    ScopeTable,
+)
+from registry_core.discovery._scan import GROUP, scan
+from registry_core.discovery._transaction import Transaction
+from registry_core.discovery._units import (
+    BLOCK_VAR,
+    LocationsUnit,
+    PluginUnit,
+    Unit,
+    block_value,
+)
+from registry_core.discovery._waiting import TURN, closes_cycle, executing_packages
+from registry_core.errors import (
+    PluginLoadError,
+    RegistryError,
+    ScopeConflictError,
+    ScopeNotFoundError,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any
+
+    from registry_core.discovery._scan import Diagnostic, EntryPointRecord
+    from registry_core.registry import Registry
+
+__all__ = ["DISABLE_VAR", "Loader"]
+
+DISABLE_VAR = "REGISTRY_CORE_DISABLE_AUTOLOAD"
+_TRUE = frozenset({"1", "true", "yes", "on"})
+#: How long ``fork()`` waits for loads in other threads to finish, so that the
+#: child does not inherit an import that no thread of it will ever complete.
+FORK_WAIT = 10.0
+
+
+class Loader:
+    """The loading state of one process; ``registry_core.discovery.loader()``."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.RLock())
+        self._scanned = False
+        self._disabled = False
+        self._blocked: frozenset[str] = frozenset()
+        self._plugins: dict[str, PluginUnit] = {}
+        self._diagnostics: tuple[Diagnostic, ...] = ()
+        self._locations: WeakKeyDictionary[Registry[Any], LocationsUnit] = WeakKeyDictionary()
+        # who holds the turn, and how many nested loads it has open
+        self._turn: int | None = None
+        self._turn_depth = 0
+        # thread -> (what it waits for, the packages it executes)
+        self._waiting: dict[int, tuple[object, frozenset[str]]] = {}
+        # thread -> its open transactions, outermost first (changed only by
+        # that thread; read by others under the lock)
+        self._open: dict[int, list[Transaction]] = {}
+
+    def copy(self) -> Loader:
+        """An independent copy of the scan and of every plugin's outcome (for tests)."""
+        twin = Loader()
+        with self._cond:
+            twin._scanned = self._scanned
+            twin._disabled = self._disabled
+            twin._blocked = self._blocked
+            twin._plugins = {scope: unit.copy() for scope, unit in self._plugins.items()}
+            twin._diagnostics = self._diagnostics
+        return twin
+
+    # -- the scan ---------------------------------------------------------------
+
+    def ensure_scanned(self) -> None:
+        """Scan once: the first call scans, later ones return at once."""
+        if not self._scanned:
+            with self._cond:
+                if not self._scanned:
+                    self._rescan()
+
+    def refresh(self) -> None:
+        with self._cond:
+            self._rescan()
+
+    def _rescan(self) -> None:
+        """Scan and rebuild the plugin units; lock held.
+
+        A scope loaded or being loaded keeps its unit: its code has run (or is
+        running) and cannot be taken back. Every other unit starts afresh, so
+        a plugin fixed since its failure loads on the next need.
+        """
+        env = os.environ
+        self._disabled = env.get(DISABLE_VAR, "").strip().lower() in _TRUE
+        self._blocked = frozenset(
+            part.strip() for part in env.get(BLOCK_VAR, "").split(",") if part.strip()
+        )
+        units: dict[str, PluginUnit] = {}
+        diagnostics: tuple[Diagnostic, ...] = ()
+        if not self._disabled:
+            result = scan(sys.path)
+            diagnostics = result.diagnostics
+            by_scope: dict[str, list[EntryPointRecord]] = {}
+            for record in result.entry_points:
+                by_scope.setdefault(record.scope, []).append(record)
+            for scope, records in by_scope.items():
+                units[scope] = PluginUnit.from_scan(records, self._blocked, block_value())
+        for scope, old in self._plugins.items():
+            if old.status == LOADED or old.owner is not None:
+                units[scope] = old
+        self._plugins = dict(sorted(units.items()))
+        self._diagnostics = diagnostics
+        self._scanned = True
+
+    # -- queries ------------------------------------------------------------------
+
+    def table(self) -> ScopeTable:
+        self.ensure_scanned()
+        with self._cond:
+            table = ScopeTable((s, u.info()) for s, u in self._plugins.items())
+            table.diagnostics = self._diagnostics
+        return table
+
+    def knows(self, scope: str) -> bool:
+        self.ensure_scanned()
+        return scope in self._plugins
+
+    @property
+    def disabled(self) -> bool:
+        self.ensure_scanned()
+        return self._disabled
+
+    def plugin(self, scope: str) -> PluginUnit | None:
+        """The unit of ``scope``, if discovery knows it."""
+        self.ensure_scanned()
+        return self._plugins.get(scope)
+
+    def loading_scopes(self) -> set[str]:
+        """The scopes whose plugin a thread is importing right now."""
+        with self._cond:
+            return {s for s, u in self._plugins.items() if u.owner is not None}
+
+    def iter_plugins(self) -> Iterator[ScopeInfo]:
+        self.ensure_scanned()
+        for unit in list(self._plugins.values()):
+            yield unit.info()
+
+    # -- the hook: what the registry asks --------------------------------------------
+
+    def infer_scope(self, origin: str, child: bool) -> str:
+        """The scope of a registry created without ``scope=`` by module ``origin``.
+
+        While this thread loads a plugin, a module of that plugin's package
+        gets the plugin's scope. Otherwise (for a child: the registry of a
+        plugin imported directly, or in a worker unpickling what it built) a
+        module that an entry point names gets that entry point's scope, and a
+        module of a package that exactly one entry point's module is in gets
+        that one; anything else, its top-level package.
+        """
+        package = origin.partition(".")[0]
+        for txn in reversed(self._open.get(get_ident(), ())):
+            unit = txn.unit
+            if isinstance(unit, PluginUnit) and package in unit.packages:
+                return unit.scope
+        if child:
+            self.ensure_scanned()
+            same_package = []
+            for unit in self._plugins.values():
+                if unit.record.module == origin:
+                    return unit.scope
+                if package in unit.packages:
+                    same_package.append(unit.scope)
+            if len(same_package) == 1:
+                return same_package[0]
+        return package
+
+    def check_attach(self, child: Registry[Any]) -> None:
+        """Refuse a child under a blocked scope, or under one another package owns."""
+        self.ensure_scanned()
+        unit = self._plugins.get(child.scope)
+        if unit is None:
+            return
+        if unit.status == BLOCKED:
+            unit.raise_error()
+        r = unit.record
+        if child._origin.partition(".")[0] in unit.packages:
+            return
+        raise ScopeConflictError(
+            f"module {child._origin!r} tries to attach a registry of scope {child.scope!r}, "
+            f"but that scope belongs to distribution {r.distribution} {r.version} (entry point "
+            f"{child.scope} = {r.module}). Give the registry another scope",
+            scope=child.scope,
+            claimants=(r.distribution, child._origin),
+        )
+
+    def changed(self, registry: Registry[Any], name: str | None, previous: Any) -> None:
+        """Record a registration or an attached child in this thread's open load."""
+        open_here = self._open.get(get_ident())
+        if open_here:
+            open_here[-1].record(registry, name, previous, _calling_module())
+
+    def settle(self, scope: str, present: bool) -> int:
+        """Make ``scope``'s plugin loaded before the tree is searched for it."""
+        if not self._scanned:
+            self.ensure_scanned()
+        unit = self._plugins.get(scope)
+        if unit is None:
+            return _hook.NOT_A_PLUGIN
+        if unit.status == LOADED:
+            return _hook.READY
+        return self._load_plugin(unit)
+
+    def load_locations(self, registry: Registry[Any]) -> None:
+        """Import ``registry``'s locations once; a failure is undone and retried later."""
+        with self._cond:
+            unit = self._locations.get(registry)
+            if unit is None:
+                unit = self._locations[registry] = LocationsUnit(registry)
+        if registry._locations_done or not self._claim(unit, lambda: registry._locations_done):
+            return
+        try:
+            with self._transaction(unit) as txn:
+                for location in registry._locations:
+                    try:
+                        importlib.import_module(location)
+                    except KeyboardInterrupt:
+                        raise
+                    except Exception as exc:
+                        add_note(exc, _location_note(registry, location))
+                        raise
+                    except BaseException as exc:  # SystemExit, GeneratorExit: never end the host
+                        raise _location_error(registry, location, exc) from exc
+                txn.commit()
+                registry._locations_done = True
+        finally:
+            self._release(unit)
+
+    # -- the public verbs ------------------------------------------------------------
+
+    def load(self, scope: str) -> ScopeInfo:
+        self.ensure_scanned()
+        unit = self._plugins.get(scope)
+        if unit is None:
+            raise self.unknown(scope)
+        self._load_plugin(unit)
+        return self._plugins.get(scope, unit).info()
+
+    def load_all(self) -> ScopeTable:
+        self.ensure_scanned()
+        for unit in list(self._plugins.values()):
+            with contextlib.suppress(RegistryError):  # kept in the unit's status and error
+                self._load_plugin(unit)
+        return self.table()
+
+    def unknown(self, scope: str) -> ScopeNotFoundError:
+        """The error for a scope no installed distribution advertises."""
+        if self._disabled:
+            why = f"discovery is off ({DISABLE_VAR} is set)"
+        else:
+            why = f"no installed distribution advertises it in the {GROUP!r} entry-point group"
+        known = sorted(self._plugins)
+        return ScopeNotFoundError(
+            f"scope {scope!r} is unknown: {why}. Known scopes: {', '.join(known) or 'none'}",
+            scope=scope,
+            known=known,
+        )
+
+    # -- loading a plugin ----------------------------------------------------------------
+
+    def _load_plugin(self, unit: PluginUnit) -> int:
+        """Load (or wait for) one plugin; READY, or PARTIAL in a cycle. Raises its error."""
+        scope = unit.scope
+        claimed = self._claim(unit, lambda: self._plugins.get(scope, unit).status != DISCOVERED)
+        unit = self._plugins.get(scope, unit)
+        if not claimed:
+            if unit.status in BROKEN:
+                unit.raise_error()
+            return _hook.READY if unit.status == LOADED else _hook.PARTIAL
+        status: str = DISCOVERED
+        error: RegistryError | None = None
+        attached: tuple[str, ...] = ()
+        try:
+            status, error, attached = self._import_plugin(unit)
+        finally:
+            with self._cond:
+                unit.status, unit.error, unit.attached = status, error, attached
+            self._release(unit)
+        if error is not None:
+            unit.raise_error()
+        return _hook.READY
+
+    def _import_plugin(self, unit: PluginUnit) -> tuple[str, RegistryError | None, tuple[str, ...]]:
+        """Check and import one plugin; no lock held while its code runs."""
+        r = unit.record
+        incompatible = _compat.check(r)
+        if incompatible is not None:
+            return INCOMPATIBLE, incompatible, ()
+        with self._transaction(unit) as txn:
+            try:
+                importlib.import_module(r.module)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # SystemExit included: a plugin never ends the host
+                txn.rollback()
+                error = PluginLoadError(
+                    f"importing plugin scope {r.scope!r} failed: module {r.module!r} of "
+                    f"distribution {r.distribution} {r.version} raised "
+                    f"{type(exc).__name__}: {exc}. Other scopes are unaffected; fix or "
+                    f"reinstall {r.distribution}, or block it with {BLOCK_VAR}={r.scope}",
+                    scope=r.scope,
+                    module=r.module,
+                    distribution=r.distribution,
+                )
+                error.__cause__ = exc
+                return FAILED, error, ()
+            attached = tuple(txn.attached_scopes())
+            mismatch = self._foreign_scopes(unit, attached)
+            if mismatch is not None:
+                txn.rollback()
+                return FAILED, mismatch, attached
+            txn.commit()
+        return LOADED, None, attached
+
+    def _foreign_scopes(self, unit: PluginUnit, attached: tuple[str, ...]) -> RegistryError | None:
+        """The error for a plugin that attached registries, none of its own scope.
+
+        Such a plugin would make keys of a scope nobody advertises work only
+        after something loaded it: scopes must not depend on who imported
+        first, so it is refused (and its import undone).
+        """
+        scope = unit.scope
+        if not attached or scope in attached or scope in _registry.known_scopes():
+            return None
+        ours = {u.scope for u in self._plugins.values() if u.record.key == unit.record.key}
+        foreign = sorted(set(attached) - ours)
+        if not foreign:
+            return None
+        r = unit.record
+        names = ", ".join(repr(s) for s in foreign)
+        return PluginLoadError(
+            f"plugin scope {scope!r} (module {r.module!r}, distribution {r.distribution} "
+            f"{r.version}) loaded but attached no registry of scope {scope!r}: it attached "
+            f"scope {names} instead (an explicit scope= in {r.module!r}?). The entry point's "
+            f"name is the scope: create the registries with scope={scope!r} (or no scope=), "
+            f"or rename the entry point to {foreign[0]!r}",
+            scope=scope,
+            module=r.module,
+            distribution=r.distribution,
+        )
+
+    # -- claiming, waiting, releasing ---------------------------------------------------
+
+    def _claim(self, unit: Unit, done: Callable[[], bool]) -> bool:
+        """Take ``unit`` (and the turn) to load it: True; or wait until ``done()``: False.
+
+        Returns False at once when this thread is already part of the unit's
+        load (a cycle of imports): the caller goes on with what is there.
+        """
+        me = get_ident()
+        mine: frozenset[str] | None = None
+        with self._cond:
+            while True:
+                if isinstance(unit, PluginUnit):
+                    unit = self._plugins.get(unit.scope, unit)
+                if done():
+                    return False
+                if unit.owner == me:
+                    return False
+                if mine is None:
+                    mine = executing_packages()
+                if unit.owner is None:
+                    if self._turn in (None, me) or self._closes(me, TURN, mine):
+                        if self._turn in (None, me):
+                            self._turn = me
+                            self._turn_depth += 1
+                        unit.owner = me
+                        return True
+                    target: object = TURN
+                elif self._closes(me, unit, mine):
+                    return False
+                else:
+                    target = unit
+                self._waiting[me] = (target, mine)
+                try:
+                    self._cond.wait()
+                finally:
+                    del self._waiting[me]
+
+    def _closes(self, me: int, target: object, mine: frozenset[str]) -> bool:
+        owned = {t: [txn.unit for txn in txns] for t, txns in self._open.items()}
+        return closes_cycle(
+            me, target, mine, turn_holder=self._turn, waiting=self._waiting, owned=owned
+        )
+
+    def _release(self, unit: Unit) -> None:
+        """``unit``'s load ended: free it, pass the turn on, wake every waiter."""
+        with self._cond:
+            unit.owner = None
+            if self._turn == get_ident():
+                self._turn_depth -= 1
+                if self._turn_depth == 0:
+                    self._turn = None
+            self._cond.notify_all()
+
+    def _transaction(self, unit: Unit) -> _Open:
+        return _Open(self, unit)
+
+    # -- fork --------------------------------------------------------------------------
+
+    def before_fork(self) -> None:
+        """Let loads in other threads finish (up to ``FORK_WAIT``), then hold the lock.
+
+        A thread waiting (for this one, or for another waiting one) will not
+        finish before the fork: those are left to ``after_fork_child``.
+        """
+        me = get_ident()
+        self._cond.acquire()
+        deadline = time.monotonic() + FORK_WAIT
+        while True:
+            busy = [t for t, txns in self._open.items() if t != me and txns]
+            if all(t in self._waiting for t in busy):
+                break
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            self._cond.wait(left)
+
+    def after_fork_parent(self) -> None:
+        self._cond.release()
+
+    def after_fork_child(self) -> None:
+        """Only this thread survives: undo and free what the others were loading.
+
+        (A module another thread was executing at the fork stays locked by
+        Python in the child, whatever we do: ``before_fork`` waits for those.)
+        """
+        me = get_ident()
+        others = [t for t in self._open if t != me]
+        for thread in others:
+            for txn in reversed(self._open.pop(thread)):
+                txn.rollback()
+                txn.unit.owner = None
+        for unit in [*self._plugins.values(), *self._locations.values()]:
+            if unit.owner is not None and unit.owner != me:
+                unit.owner = None
+        self._waiting.clear()
+        if self._turn is not None and self._turn != me:
+            self._turn, self._turn_depth = None, 0
+        self._cond = threading.Condition(threading.RLock())
+
+
+class _Open:
+    """``with loader._transaction(unit) as txn:`` in the importing thread.
+
+    Pushes a transaction on this thread's stack of open loads; on leaving
+    through an exception it rolls back (``KeyboardInterrupt`` included), and
+    it always pops. ``txn.commit()`` marks success (nested: the enclosing load
+    then keeps this one's modules if it fails later).
+    """
+
+    __slots__ = ("_loader", "_txn")
+
+    def __init__(self, loader: Loader, unit: Unit) -> None:
+        self._loader = loader
+        self._txn = _Committable(unit)
+
+    def __enter__(self) -> _Committable:
+        open_here = self._loader._open.setdefault(get_ident(), [])
+        self._txn.outer = open_here[-1] if open_here else None
+        open_here.append(self._txn)
+        return self._txn
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        me = get_ident()
+        open_here = self._loader._open.get(me, [])
+        try:
+            if exc_type is not None and not self._txn.committed:
+                self._txn.rollback()
+        finally:
+            if open_here and open_here[-1] is self._txn:
+                open_here.pop()
+            if not open_here:
+                self._loader._open.pop(me, None)
+
+
+class _Committable(Transaction):
+    __slots__ = ("committed", "outer")
+
+    def __init__(self, unit: Unit) -> None:
+        super().__init__(unit)
+        self.committed = False
+        self.outer: Transaction | None = None
+
+    def commit(self) -> None:
+        self.committed = True
+        self.commit_into(self.outer)
+
+
+def _calling_module() -> str | None:
+    """The module whose code called into the registry (skipping ``registry_core``)."""
+    frame: Any = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_globals.get("__name__")
+        if (
+            isinstance(name, str)
+            and name != "registry_core"
+            and not name.startswith("registry_core.")
+        ):
+            return name
+        frame = frame.f_back
+    return None
+
+
+def _location_note(registry: Registry[Any], location: str) -> str:
+    return (
+        f"while importing {location!r}, listed in the locations of the "
+        f"{registry._where()} registry (created by {registry._origin!r})"
+    )
+
+
+def _location_error(registry: Registry[Any], location: str, exc: BaseException) -> PluginLoadError:
+    return PluginLoadError(
+        f"importing {location!r}, listed in the locations of the {registry._where()} registry "
+        f"(created by {registry._origin!r}), raised {type(exc).__name__}: {exc}. Its names "
+        f"cannot be looked up until it imports; fix {location!r}",
+        scope=registry.scope,
+        module=location,
+    )
