@@ -96,10 +96,13 @@ def build_from_cfg(
     if current is not None:
         registry = registry._registry_for_scope(current, strict=False)
     # The common case, inline: a registered name already in the lookup cache.
-    # (No try/except around the probe: a constructor's error must not show an
-    # internal KeyError "during handling of" it.)
-    obj_cls = registry._cache.get(obj_type) if type(obj_type) is str else None
-    if obj_cls is None:  # not cached yet, or a callable type
+    # Whatever happens next runs outside the handler, so that a constructor's
+    # error never shows an internal KeyError "during handling of" it.
+    try:
+        obj_cls = registry._cache[obj_type]
+    except (KeyError, TypeError):  # not cached yet, a callable type, or unhashable
+        obj_cls = None
+    if obj_cls is None:
         return _call(registry, obj_type, args)
     try:
         return obj_cls(**args)

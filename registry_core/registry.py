@@ -601,9 +601,12 @@ class Registry(_Generic[T]):
             node = self if current is None else self._node_cache.get(current)
             if node is not None:
                 kwargs = cfg.copy()
-                obj_type = kwargs.pop("type", None)
-                obj_cls: Any = node._cache.get(obj_type) if type(obj_type) is str else None
-                if obj_cls is not None:
+                try:
+                    obj_type = kwargs.pop("type")
+                    obj_cls: Any = node._cache[obj_type]
+                except (KeyError, TypeError):
+                    pass  # (the constructor runs outside this handler: no chained KeyError)
+                else:
                     try:
                         return obj_cls(**kwargs)
                     except Exception as exc:

@@ -263,3 +263,33 @@ def test_unknown_default_scope_does_not_hide_an_unknown_scope_key() -> None:
         assert reg.build({"type": "X"}) == {}
     with pytest.raises(ScopeNotFoundError):
         reg.build({"type": "X", "_scope_": "ghost_scope"})
+
+
+def test_a_failed_build_shows_one_traceback_not_three() -> None:
+    # Neither a lookup-cache probe nor anything else internal may appear as
+    # "During handling of the above exception, another exception occurred".
+    R = Registry("thing", scope="onetrace")
+
+    @R.register_module()
+    class Broken:
+        def __init__(self, **kwargs: object) -> None:
+            raise ValueError("the real error")
+
+    child = Registry("thing", parent=R, scope="onetrace_child")
+    calls = [
+        lambda: R.build({"type": "Broken"}),  # first: not cached yet
+        lambda: R.build({"type": "Broken"}),  # then the inline cached path
+        lambda: build_from_cfg({"type": "Broken"}, R),
+        lambda: build_from_cfg(MappingProxyType({"type": "Broken"}), R),
+        lambda: R.build({"type": "Broken"}, default_args={"x": 1}),
+        lambda: R.build({"type": "onetrace_child.Broken"}),
+        lambda: R.build({"type": "Broken", "_scope_": "onetrace_child"}),
+        lambda: child.build({"type": Broken}),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="the real error") as info:
+            call()
+        assert info.value.__context__ is None and info.value.__cause__ is None
+    with pytest.raises(NotRegisteredError) as miss:
+        R.build({"type": "Nope"})
+    assert miss.value.__context__ is None
