@@ -1,13 +1,20 @@
-"""The help in lookup errors: close names, and where a name does exist.
+"""The help in lookup errors: what was searched, close keys, and why a scope is empty.
 
 Error path only: ``registry`` imports this module when a lookup misses, never
-on a hit, and never at ``import registry_core``.
+on a hit, and never at ``import registry_core``. Composing the help runs no
+plugin code: a plugin that is installed but not loaded is named as not
+searched (unless its module is already imported, which makes loading it run
+nothing); the ``locations`` of loaded registries are imported, as any lookup
+of them would.
 """
 
 from __future__ import annotations
 
+import sys
+
 from registry_core import _keys
 from registry_core import registry as _registry
+from registry_core._scope import CURRENT
 from registry_core.errors import NotRegisteredError, ScopeNotFoundError
 
 TYPE_CHECKING = False
@@ -15,119 +22,285 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
+    from registry_core.discovery._units import PluginUnit
     from registry_core.registry import Registry
 
-__all__ = ["not_registered", "scope_not_found"]
+__all__ = ["empty_plugin_cause", "not_registered", "scope_not_found"]
+
+_DISABLE_VAR = "REGISTRY_CORE_DISABLE_AUTOLOAD"
+#: Scopes listed by name in "not searched"; the rest are counted.
+_SHOWN = 5
 
 
 def not_registered(registry: Registry[Any], key: str) -> NotRegisteredError:
     """The error for a miss of ``key`` from ``registry``.
 
-    Names the registry as ``scope::name``, suggests close names visible from
-    where the key was resolved, and lists the scopes whose registries hold the
-    name (their ``locations`` imported first, so the hint is complete).
+    Names the registry that was searched (the one the key's scopes lead to),
+    suggests close keys that work from ``registry``, lists the scopes whose
+    registries hold the name, and says what could explain an empty result: a
+    loaded plugin that attached no registry of its scope, a registry without
+    names (``locations`` never given), an unknown default scope, plugins not
+    searched because they are not loaded.
     """
     parts = key.split(".")
-    scope = parts[0] if len(parts) > 1 else None
-    name = parts[-1]
-    start = _last_node(registry, parts[:-1])
-    visible: set[str] = set()
-    ancestor: Registry[Any] | None = start
-    while ancestor is not None:
-        visible.update(ancestor._module_dict)
-        ancestor = ancestor._parent
-    # (a similarity search over a huge name would cost its square)
-    suggestions = _keys.close_matches(name, visible) if 0 < len(name) <= 200 else []
-    found_in = sorted(
-        node._scope
-        for node in registry._root._walk()
-        if node is not start and name in _names_for_help(node)
-    )
+    scopes, name = parts[:-1], parts[-1]
+    searched, missing = _last_node(registry, scopes)
     shown = key if len(key) <= 200 else f"{key[:100]}...{key[-50:]} ({len(key)} characters)"
-    first = f"{shown} is not in the {registry._where()} registry"
-    head = parts[0]  # the key's first scope
-    if scope is not None and registry._search(head) is None:
-        first += f"; no registry of scope {head!r} is in its tree"
-        if _discovery_off():
-            first += f" (and discovery is off: {_DISABLE_VAR} is set)"
-    if scope is not None and head in _loading_scopes():
-        first += (
-            f"; scope {head!r} is still being imported: a cycle of "
-            "imports (its import needs this key, directly or through another plugin's "
-            "import), so what it registers after this point is not there yet"
-        )
+    first = f"{shown} is not in the {searched._where()} registry"
+    if missing is not None:
+        first += _missing_scope(registry, missing)
+    else:
+        first += _still_loading(scopes)
     sentences = [first + "."]
+    if missing is None and searched._parent is not None and not _has_names(searched):
+        sentences.append(_empty_registry(searched) + ".")
+    default = _unknown_default_scope(registry)
+    if default:
+        sentences.append(default)
+    suggestions, found_in = _close_keys(registry, searched, scopes, name)
     if suggestions:
         sentences.append("Did you mean: " + ", ".join(repr(s) for s in suggestions) + "?")
     if found_in:
         hint = ", ".join(f"{s} (as '{s}.{name}')" for s in found_in)
-        sentences.append(f"{name!r} is registered in scope: {hint}")
+        sentences.append(f"{name!r} is registered in scope: {hint}.")
+    unsearched = _not_searched()
+    if unsearched:
+        sentences.append(unsearched)
     message = " ".join(sentences)
-    if not found_in and not suggestions:
-        message = message[:-1]  # a single clause needs no full stop
+    if message.endswith("."):
+        message = message[:-1]  # the last sentence, as the first alone, needs no full stop
     return NotRegisteredError(
         message,
         key=key,
-        registry=registry._name,
-        scope=registry._scope,
+        registry=searched._name,
+        scope=searched._scope,
         suggestions=suggestions,
         found_in=found_in,
     )
 
 
-def _last_node(registry: Registry[Any], scopes: list[str]) -> Registry[Any]:
-    """The registry a key's scopes lead to (as far as they go), each searched once."""
+def _last_node(registry: Registry[Any], scopes: list[str]) -> tuple[Registry[Any], str | None]:
+    """The registry a key's scopes lead to, and the first scope not found (or None).
+
+    Each (registry, scope) pair is searched once, however often it repeats.
+    """
     node = registry
     seen: dict[tuple[int, str], Registry[Any] | None] = {}
     for scope in scopes:
         if not scope:
-            break
+            return node, scope
         step = (id(node), scope)
         if step not in seen:
             seen[step] = node._search(scope)
         found = seen[step]
         if found is None:
-            break
+            return node, scope
         node = found
-    return node
+    return node, None
 
 
-def _discovery_off() -> bool:
-    from registry_core.discovery import loader
+def _missing_scope(registry: Registry[Any], scope: str) -> str:
+    """Why no registry of ``scope`` is in the tree, as a clause."""
+    if not scope:
+        return "; the key has an empty scope (two dots in a row, or a leading or trailing dot)"
+    clause = f"; no registry of scope {scope!r} is in its tree"
+    loader = _loader()
+    if loader.disabled:
+        return clause + f" (and discovery is off: {_DISABLE_VAR} is set)"
+    if scope in loader.loading_scopes():
+        return _still_loading([scope])
+    elsewhere = sorted(
+        top._where()
+        for top in _registry.live_roots()
+        if top is not registry._root and any(n._scope == scope for n in top._walk())
+    )
+    if elsewhere:
+        return clause + f" (scope {scope!r} has registries under {', '.join(elsewhere)} only)"
+    unit = loader.plugin(scope)
+    if unit is not None and unit.status == "loaded":
+        return f"; {empty_plugin_cause(unit)}"
+    return clause
 
-    return loader().disabled
+
+def _still_loading(scopes: list[str]) -> str:
+    """The clause for a key whose scope is still being imported (a cycle), or ``""``."""
+    loading = _loader().loading_scopes()
+    scope = next((s for s in scopes if s in loading), None)
+    if scope is None:
+        return ""
+    return (
+        f"; scope {scope!r} is still being imported: a cycle of imports (its import "
+        "needs this key, directly or through another plugin's import), so what it "
+        "registers after this point is not there yet"
+    )
 
 
-def _loading_scopes() -> set[str]:
-    from registry_core.discovery import loader
+def empty_plugin_cause(unit: PluginUnit) -> str:
+    """Why a loaded plugin has no registry of its scope in any tree, and what to do."""
+    r = unit.record
+    scope = unit.scope
+    head = (
+        f"plugin scope {scope!r} (module {r.module!r}, distribution {r.distribution} "
+        f"{r.version}) loaded, but attached no registry of scope {scope!r}"
+    )
+    orphans = [
+        root for root in _registry.live_roots() if root._scope == scope and not root._children
+    ]
+    if orphans:
+        where = ", ".join(f"{n._where()} (created by {n._origin!r})" for n in orphans)
+        return (
+            f"{head}: it created a root registry {where} instead of a child. Pass "
+            "parent=registry_core.MODELS (or the root it belongs under) when creating it"
+        )
+    if unit.attached:
+        return f"{head}: it attached scope {', '.join(map(repr, unit.attached))} instead"
+    return (
+        f"{head}: importing {r.module!r} created no registry at all. Does the entry point "
+        "name the module that creates the registries (pyproject.toml, "
+        '[project.entry-points."registry_core.scopes"])?'
+    )
 
-    return loader().loading_scopes()
+
+def _has_names(node: Registry[Any]) -> bool:
+    """Whether ``node`` or an ancestor holds a name (locations imported first)."""
+    ancestor: Registry[Any] | None = node
+    while ancestor is not None:
+        if _names_for_help(ancestor):
+            return True
+        ancestor = ancestor._parent
+    return False
 
 
-_DISABLE_VAR = "REGISTRY_CORE_DISABLE_AUTOLOAD"
+def _empty_registry(node: Registry[Any]) -> str:
+    """The hint for a miss in a registry that holds no names at all."""
+    if node._locations:
+        return (
+            f"The {node._where()} registry holds no names at all, although its locations "
+            f"{list(node._locations)} were imported: check that those modules register into it"
+        )
+    package = node._origin.partition(".")[0]
+    return (
+        f"The {node._where()} registry holds no names at all: the modules that register "
+        "into it have not been imported. Give it locations=[...] (e.g. "
+        f"Registry({node._name!r}, ..., locations=['{package}.models'])) so that they are "
+        "imported on its first lookup"
+    )
+
+
+def _unknown_default_scope(registry: Registry[Any]) -> str:
+    """The hint for a default scope nothing knows (a typo in ``default_scope``)."""
+    current = CURRENT.get()
+    if current is None or current in _registry.known_scopes() or _loader().knows(current):
+        return ""
+    known = sorted(_registry.known_scopes() | set(_loader().table()))
+    matches = _keys.close_matches(current, known) if len(current) <= 200 else []
+    hint = f" Did you mean: {', '.join(map(repr, matches))}?" if matches else ""
+    return (
+        f"The default scope is {current!r}, which no registry and no installed plugin has, "
+        f"so the key was looked up from {registry._where()} itself.{hint}"
+    )
+
+
+def _close_keys(
+    registry: Registry[Any], searched: Registry[Any], scopes: list[str], name: str
+) -> tuple[list[str], list[str]]:
+    """Keys close to the one asked that work from ``registry``; scopes holding ``name``.
+
+    First the names visible where the key was searched, written with the
+    scopes the user typed (``mycodebase.TinyNet`` for ``mycodebase.TinyNt``);
+    then names in other registries of the tree, written with their scope.
+    """
+    prefix = "".join(f"{s}." for s in scopes) if searched is not registry or scopes else ""
+    here: dict[str, str] = {}
+    ancestor: Registry[Any] | None = searched
+    while ancestor is not None:
+        for n in _names_for_help(ancestor):
+            here.setdefault(n, prefix + n)
+        ancestor = ancestor._parent
+    lineage = set()
+    ancestor = searched
+    while ancestor is not None:
+        lineage.add(id(ancestor))
+        ancestor = ancestor._parent
+    elsewhere: dict[str, list[str]] = {}
+    found_in: list[str] = []
+    for node in registry._root._walk():
+        if id(node) in lineage:
+            continue
+        names = _names_for_help(node)
+        if name in names:
+            found_in.append(node._scope)
+        for n in names:
+            elsewhere.setdefault(n, []).append(f"{node._scope}.{n}")
+    suggestions: list[str] = []
+    if 0 < len(name) <= 200:  # a similarity search over a huge name would cost its square
+        for match in _keys.close_matches(name, here):
+            suggestions.append(here[match])
+        if not found_in:  # the exact name elsewhere is the better hint
+            for match in _keys.close_matches(name, elsewhere):
+                suggestions += elsewhere[match]
+    return list(dict.fromkeys(suggestions))[:3], sorted(set(found_in))
+
+
+def _not_searched() -> str:
+    """The plugins installed but not loaded, whose names the help could not see.
+
+    A plugin whose module is already imported is loaded now (that runs no
+    code), so its names count.
+    """
+    loader = _loader()
+    if loader.disabled:
+        return ""
+    pending = []
+    for unit in list(loader._plugins.values()):
+        if unit.status != "discovered" or unit.owner is not None:
+            continue
+        if unit.record.module in sys.modules:
+            try:
+                loader.settle(unit.scope, True)
+            except Exception:
+                continue
+            if unit.status == "loaded":
+                continue
+        pending.append(unit.scope)
+    if not pending:
+        return ""
+    named = ", ".join(pending[:_SHOWN]) + (
+        f" and {len(pending) - _SHOWN} more" if len(pending) > _SHOWN else ""
+    )
+    return (
+        f"Not searched: plugin scope{'s' if len(pending) > 1 else ''} {named}, installed but "
+        "not loaded yet (loading runs their code; `registry-core list` loads and lists all)."
+    )
 
 
 def _names_for_help(node: Registry[Any]) -> Mapping[str, Any]:
-    """A node's names for the "found in" hint, its locations imported first.
+    """A node's names for the hints, its locations imported first.
 
-    Error path only. A location that fails to import is left out of the hint
-    (its error is raised by any lookup that needs that registry).
+    A location that fails to import is left out of the hints (its error is
+    raised by any lookup that needs that registry); a ``SystemExit`` there is
+    a ``PluginLoadError`` by then, so it cannot end the process either.
     """
     try:
         node._ensure_locations()
-    except Exception:  # PluginLoadError for a SystemExit: never ends the host either
+    except Exception:
         return {}
     return node._module_dict
 
 
+def _loader() -> Any:
+    from registry_core.discovery import loader
+
+    return loader()
+
+
 def scope_not_found(scope: str, registry: Registry[Any]) -> ScopeNotFoundError:
     """The error for a scope that no registry and no installed plugin has."""
-    from registry_core.discovery import available_scopes
-
-    known = sorted(_registry.known_scopes() | set(available_scopes()))
+    loader = _loader()
+    known = sorted(_registry.known_scopes() | set(loader.table()))
     suggestions = _keys.close_matches(scope, known) if len(scope) <= 200 else []
     hint = f" Did you mean: {', '.join(map(repr, suggestions))}?" if suggestions else ""
-    if _discovery_off():
+    if loader.disabled:
         why = f"and discovery is off ({_DISABLE_VAR} is set), so no installed plugin is seen"
     else:
         why = (

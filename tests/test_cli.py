@@ -517,8 +517,9 @@ def test_show_miss_with_close_match(env: Env) -> None:
     assert done.stderr.splitlines() == [
         "error: 'alpha.NetB' resolves in no root registry (searched MODELS, DATASETS,",
         "  TRANSFORMS, HOOKS, OPTIMIZERS, METRICS, FUNCTIONS)",
-        "  MODELS: alpha.NetB is not in the registry_core::model registry. Did you mean:",
-        "    'NetA'? 'NetB' is registered in scope: beta (as 'beta.NetB')",
+        # the registry searched, and a key that works from where the user asked
+        "  MODELS: alpha.NetB is not in the alpha::model registry. Did you mean:",
+        "    'alpha.NetA'? 'NetB' is registered in scope: beta (as 'beta.NetB')",
     ]
 
 

@@ -393,7 +393,8 @@ def test_describe_a_miss(tree: PluginSite) -> None:
     assert [m.registry for m in resolution.misses] == list(ROOTS)
     models = resolution.misses[0]
     assert isinstance(models.error, NotRegisteredError)
-    assert models.error.suggestions == ("NetA", "net18")
+    # keys that work from where the user asked, not bare names
+    assert models.error.suggestions == ("fakedet.NetA", "fakedet.net18")
     assert models.helpful
     assert str(models.error) == str(MODELS._not_registered("fakedet.NetB"))
     assert not resolution.misses[-1].helpful  # FUNCTIONS has nothing close
@@ -401,7 +402,7 @@ def test_describe_a_miss(tree: PluginSite) -> None:
         "registry": "MODELS",
         "type": "NotRegisteredError",
         "message": str(models.error),
-        "suggestions": ["NetA", "net18"],
+        "suggestions": ["fakedet.NetA", "fakedet.net18"],
         "found_in": [],
     }
 
