@@ -122,7 +122,11 @@ class _Walk:
                         self._check_node(cell, owner, expect, entry)
                     plan = entry[2]
                     args = top_args if value is cfg else value
-                    if plan is None:  # unresolved: look for nodes inside all the same
+                    if plan is None:
+                        # Unresolved: nodes inside still resolve in the registry it was
+                        # looked up in; with none to go by, guessing would only mislead.
+                        if entry[1] is None:
+                            continue
                         for key, item in args.items():
                             if key not in _SKIP and isinstance(item, _CONTAINERS):
                                 push(((cell, key, item), entry, None))
@@ -478,7 +482,7 @@ class _Walk:
         built = entry[2].builds if entry[2] is not None else None
         if built is None or issubclass(built, expect.classes):
             return
-        names = " or ".join(c.__qualname__ for c in expect.classes)
+        names = " or ".join(_keys.describe(c) for c in expect.classes)
         self._add_for(
             cell,
             (),
