@@ -254,7 +254,7 @@ def _compile(annotation: object, namespace: Mapping[str, Any], depth: int) -> Ex
     if origin is typing.Literal:
         return _literal(text, args)
     if origin in _SEQUENCES or annotation in _SEQUENCES:
-        return _sequence(text, origin or annotation, args, namespace, depth)
+        return _sequence(text, origin or annotation, origin is not None, args, namespace, depth)
     if origin in _MAPPINGS or annotation in _MAPPINGS:
         values = _compile(args[1], namespace, depth + 1) if len(args) == 2 else None
         return _mapping(text, values)
@@ -323,6 +323,7 @@ def _literal(text: str, args: tuple[Any, ...]) -> Expect:
 def _sequence(
     text: str,
     origin: object,
+    subscripted: bool,
     args: tuple[Any, ...],
     namespace: Mapping[str, Any],
     depth: int,
@@ -330,7 +331,7 @@ def _sequence(
     items: Expect | None = None
     fixed: tuple[Expect | None, ...] | None = None
     schema: dict[str, Any] = {"type": "array"}
-    if origin is tuple and args and not (len(args) == 2 and args[1] is Ellipsis):
+    if origin is tuple and subscripted and not (len(args) == 2 and args[1] is Ellipsis):
         if args == ((),):  # tuple[()]
             args = ()
         fixed = tuple(_compile(arg, namespace, depth + 1) for arg in args)

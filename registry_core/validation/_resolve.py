@@ -114,15 +114,20 @@ def diagnose(registry: Registry[Any], key: str) -> Miss:
 
 
 def _close_types(node: Registry[Any], key: str, name: str) -> list[str]:
-    """Keys close to ``key``: names visible from ``node``, then scoped keys of its tree."""
+    """Keys close to ``key``: names visible from ``node`` (written with the key's
+    scopes), then names of other registries of the tree, as ``scope.Name``."""
     if not name:
         return []
+    prefix = key[: len(key) - len(name)]
     visible = set(_visible_names(node))
-    close = _keys.close_matches(name, visible)
-    scoped = set(candidates(node)) - visible
-    close += [k for k in _keys.close_matches(key, scoped) if k not in close]
-    if len(close) < 3:  # the right name in another scope: 'NetA' -> 'toydet.NetA'
-        close += [k for k in sorted(scoped) if k.rsplit(".", 1)[-1] == name and k not in close]
+    close = [prefix + match for match in _keys.close_matches(name, visible)]
+    elsewhere: dict[str, list[str]] = {}
+    for scoped in candidates(node):
+        last = scoped.rsplit(".", 1)[-1]
+        if last not in visible:
+            elsewhere.setdefault(last, []).append(scoped)
+    for match in [*_keys.close_matches(name, elsewhere), name]:
+        close += [k for k in elsewhere.get(match, ()) if k not in close]
     return close[:3]
 
 
