@@ -567,7 +567,7 @@ class _Walk:
             "unknown-type",
             ERROR,
             f"unknown type {type_!r}: it is {where}{hint}",
-            registry=miss.registry,
+            registry=miss.registry if len(bases) == 1 else None,
             type_=type_,
             suggestions=similar,
         )
