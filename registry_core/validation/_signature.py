@@ -195,6 +195,8 @@ def locate(target: Any) -> Location:
     try:
         line: int | None = inspect.getsourcelines(target)[1] or None
     except (TypeError, OSError, IndexError, SyntaxError):
+        if isinstance(target, type):  # the file is a guess from its module: not shown
+            return Location(None, None, "")
         line = None
     short = _short_file(file, getattr(target, "__module__", None))
     return Location(file, line, short + (f":{line}" if line else ""))

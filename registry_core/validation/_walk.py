@@ -506,7 +506,7 @@ class _Walk:
             "plugin-error",
             ERROR,
             f"type {type_!r} cannot be looked up in the {base._where()} registry: "
-            f"{type(exc).__name__}: {exc}",
+            f"{type(exc).__name__}: {exc}" + "".join(f" ({note})" for note in _notes(exc)),
             registry=base,
             type_=type_,
             error=exc,
@@ -592,6 +592,11 @@ class _Walk:
             suggestions=roots,
         )
         return (None, parent, None, type_)
+
+
+def _notes(exc: BaseException) -> list[str]:
+    notes = getattr(exc, "__notes__", None)
+    return [n for n in notes if isinstance(n, str)] if isinstance(notes, list) else []
 
 
 def _parts(cell: Cell) -> Parts:
