@@ -67,8 +67,8 @@ def validate(
         >>> validate(dict(type="Point", x="one", z=3), R)
         Traceback (most recent call last):
         ...
-        registry_core.errors.ConfigError: x: expected int, got str 'one' for Point (...)
-        z: unexpected argument 'z' for Point (...); it takes: x, y
+        registry_core.errors.ConfigError: x: expected int, got str 'one' for Point
+        z: unexpected argument 'z' for Point; it takes: x, y
     """
     if not isinstance(cfg, (Mapping, list, tuple)):
         raise TypeError(
