@@ -2,7 +2,8 @@
 
 ``import registry_core`` is cheap: it imports no plugin code, scans no
 metadata, and imports neither ``importlib.metadata`` nor ``packaging``. The
-discovery functions and ``__version__`` load on first use.
+discovery functions, ``validate`` and ``config_schema``, and ``__version__``
+load on first use.
 """
 
 from __future__ import annotations

@@ -333,6 +333,28 @@ def test_a_plugin_that_fails_to_import(plugin_site: PluginSite) -> None:
     assert issue.message.startswith("type 'brokendet.Net' cannot be looked up in the ")
 
 
+def test_incompatible_and_conflicting_plugins_are_plugin_errors(plugin_site: PluginSite) -> None:
+    plugin_site.add_distribution(
+        "futuredet",
+        scopes={"futuredet": "futuredet.registry"},
+        requires=["registry-core>=99"],
+        modules={"futuredet/__init__.py": "", "futuredet/registry.py": MYDET_REGISTRY},
+    )
+    for name in ("twin-a", "twin-b"):
+        plugin_site.add_distribution(
+            name,
+            scopes={"twin": f"{name.replace('-', '_')}.registry"},
+            modules={f"{name.replace('-', '_')}/__init__.py": ""},
+        )
+    error = errors_of(dict(a=dict(type="futuredet.Net"), b=dict(type="twin.Net")))
+    assert codes(error) == [("a", "plugin-error", "error"), ("b", "plugin-error", "error")]
+    incompatible, conflict = (issue.error for issue in error.issues)
+    assert isinstance(incompatible, registry_core.IncompatiblePluginError)
+    assert isinstance(conflict, registry_core.ScopeConflictError)
+    assert "registry-core>=99" in error.issues[0].message
+    assert "twin-a" in error.issues[1].message and "twin-b" in error.issues[1].message
+
+
 def test_locations_that_fail_to_import_are_a_plugin_error(plugin_site: PluginSite) -> None:
     install_mydet(plugin_site)
     plugin_site.add({"mydet": {"models.py": "raise ImportError('missing dependency: cv2')"}})
