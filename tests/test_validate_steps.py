@@ -29,8 +29,8 @@ from registry_core.validation._annotations import (
     describe_value,
 )
 from registry_core.validation._issues import Issue, Report, config_error, sort_issues
+from registry_core.validation._record import parts_of as _parts
 from registry_core.validation._signature import _short_file, definition, locate, plan_for
-from registry_core.validation._walk import _parts
 
 NS = vars(typing)
 
