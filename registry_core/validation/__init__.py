@@ -1,10 +1,12 @@
 """Validating configs before building them, and their JSON Schema (SPEC section 10).
 
-- :func:`validate` walks a whole config (``_walk``), resolves each node's type
-  as ``build`` would (``_resolve``), binds its arguments to the target's
-  signature (``_signature``) and checks them against its annotations
-  (``_annotations``); it builds nothing and reports every issue at once
-  (``_issues``). Plans and lookups are remembered per target (``_cache``).
+- :func:`validate` (``_validate``) walks a whole config (``_walk``), resolves
+  each node's type as ``build`` would (``_resolve``), binds its arguments to
+  the target's signature (``_signature``) and checks them against its
+  annotations (``_annotations``; text annotations read by ``_evaluate``); it
+  builds nothing and reports every issue at once (``_record`` writes them,
+  ``_issues`` holds them). Plans and lookups are remembered per target
+  (``_cache``).
 - :func:`config_schema` turns the same signatures into a JSON Schema for
   editors (``_schema``).
 

@@ -24,12 +24,12 @@ True
 
 from __future__ import annotations
 
-import ast
-import builtins
 import collections.abc as cabc
 import inspect
 import types
 import typing
+
+from registry_core.validation._evaluate import UnreadableError, evaluate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -62,13 +62,6 @@ SUBCLASS: Final = 2
 
 #: Nested forward references are followed this deep, then given up.
 _MAX_DEPTH: Final = 16
-
-#: Objects the string evaluator may subscript: standard generics only.
-_GENERIC_MODULES: Final = frozenset({"typing", "typing_extensions", "collections.abc", "builtins"})
-
-
-class _UnreadableError(Exception):
-    """An annotation ``validate`` cannot read: it is skipped."""
 
 
 class Expect:
@@ -182,7 +175,7 @@ def compile_annotation(annotation: object, namespace: Mapping[str, Any]) -> Expe
     """
     try:
         return _compile(annotation, namespace, 0)
-    except _UnreadableError:
+    except UnreadableError:
         return None
     except Exception:  # a hostile or broken annotation is skipped, never an error
         return None
@@ -227,13 +220,13 @@ _MAPPINGS: Final = (dict, cabc.Mapping, cabc.MutableMapping)
 
 def _compile(annotation: object, namespace: Mapping[str, Any], depth: int) -> Expect | None:
     if depth > _MAX_DEPTH:
-        raise _UnreadableError
+        raise UnreadableError
     if annotation is inspect.Parameter.empty or annotation is typing.Any or annotation is object:
         return None
     if isinstance(annotation, str):
-        return _compile(_evaluate(annotation, namespace), namespace, depth + 1)
+        return _compile(evaluate(annotation, namespace), namespace, depth + 1)
     if isinstance(annotation, typing.ForwardRef):
-        return _compile(_evaluate(annotation.__forward_arg__, namespace), namespace, depth + 1)
+        return _compile(evaluate(annotation.__forward_arg__, namespace), namespace, depth + 1)
     if annotation is None or annotation is NoneType:
         return _NONE
     if isinstance(annotation, type) and annotation in _SIMPLE:
@@ -360,51 +353,3 @@ def _class(text: str, cls: type) -> Expect:
     # A plain value, a list or a plain mapping is never checked against a class
     # that is not one of the built-in types above; a node's target must subclass it.
     return Expect(text, fast=PLAIN, seq=True, mapping=True, node=SUBCLASS, classes=(cls,))
-
-
-# -- reading annotations written as text ---------------------------------------------------
-
-
-def _evaluate(text: str, namespace: Mapping[str, Any]) -> object:
-    """Evaluate an annotation's text without calling any code of the codebase."""
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError:
-        raise _UnreadableError from None
-    return _eval(tree.body, namespace)
-
-
-def _eval(node: ast.expr, namespace: Mapping[str, Any]) -> object:
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.Name):
-        if node.id in namespace:
-            return namespace[node.id]
-        if hasattr(builtins, node.id):
-            return getattr(builtins, node.id)
-        raise _UnreadableError
-    if isinstance(node, ast.Attribute):
-        base = _eval(node.value, namespace)
-        if isinstance(base, types.ModuleType):
-            found = vars(base).get(node.attr, _UnreadableError)
-        elif isinstance(base, type):
-            found = inspect.getattr_static(base, node.attr, _UnreadableError)
-        else:
-            raise _UnreadableError
-        if found is _UnreadableError:
-            raise _UnreadableError
-        return found
-    if isinstance(node, ast.Subscript):
-        base = _eval(node.value, namespace)
-        if getattr(base, "__module__", None) not in _GENERIC_MODULES:
-            raise _UnreadableError  # never run a codebase's __class_getitem__
-        index = _eval(node.slice, namespace)
-        return base[index]  # type: ignore[index]
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        left, right = _eval(node.left, namespace), _eval(node.right, namespace)
-        return typing.Union[left, right]  # noqa: UP007 - the operands may be strings
-    if isinstance(node, ast.Tuple):
-        return tuple(_eval(elt, namespace) for elt in node.elts)
-    if isinstance(node, ast.List):
-        return [_eval(elt, namespace) for elt in node.elts]
-    raise _UnreadableError
