@@ -2,7 +2,8 @@
 
 ``import registry_core`` is cheap: it imports no plugin code, scans no
 metadata, and imports neither ``importlib.metadata`` nor ``packaging``. The
-discovery functions and ``__version__`` load on first use.
+discovery functions, ``validate`` and ``config_schema``, and ``__version__``
+load on first use.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         load_scope,
         refresh,
     )
+    from registry_core.validation import config_schema, validate
 
     __version__: str
 
@@ -65,23 +67,35 @@ __all__ = [
     "__version__",
     "available_scopes",
     "build_from_cfg",
+    "config_schema",
     "current_scope",
     "default_scope",
     "init_default_scope",
     "load_all",
     "load_scope",
     "refresh",
+    "validate",
 ]
 
-_LAZY = frozenset({"ScopeInfo", "available_scopes", "load_all", "load_scope", "refresh"})
+#: Names that load on first use (PEP 562), and the module each comes from.
+_LAZY = {
+    "ScopeInfo": "registry_core.discovery",
+    "available_scopes": "registry_core.discovery",
+    "load_all": "registry_core.discovery",
+    "load_scope": "registry_core.discovery",
+    "refresh": "registry_core.discovery",
+    "config_schema": "registry_core.validation",
+    "validate": "registry_core.validation",
+}
 
 
 def __getattr__(name: str) -> object:
-    # PEP 562: discovery and the installed version load on first use only.
-    if name in _LAZY:
-        from registry_core import discovery
+    # PEP 562: discovery, validation and the installed version load on first use only.
+    module = _LAZY.get(name)
+    if module is not None:
+        import importlib
 
-        value: object = getattr(discovery, name)
+        value: object = getattr(importlib.import_module(module), name)
     elif name == "__version__":
         value = _installed_version()
     else:

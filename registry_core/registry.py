@@ -633,6 +633,12 @@ class Registry(_Generic[T]):
 
         return reduce_registry(self)
 
+    def validate(self, cfg: Any, default_args: Mapping[str, Any] | None = None) -> Any:
+        """``registry_core.validate(cfg, self, default_args=...)``: check, build nothing."""
+        from registry_core.validation import validate
+
+        return validate(cfg, self, default_args=default_args)
+
 
 def _first(item: tuple[str, Any]) -> str:
     return item[0]

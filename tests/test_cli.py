@@ -761,8 +761,10 @@ def _pyproject_field(path: Path, field: str) -> str:
 
 
 def demo_env(root: Path, deps: Path, *, broken: bool) -> Env:
-    """The two demo plugins from ``plugins/`` (and optionally two broken ones)."""
+    """The two demo plugins from ``plugins/`` (and optionally two broken ones), and the
+    demo's config files in ``configs/``."""
     env = Env(root, deps)
+    shutil.copytree(REPO / "plugins" / "configs", root / "configs")
     for name in ("toydet", "toycls"):
         project = REPO / "plugins" / name
         version = json.loads(_pyproject_field(project / "pyproject.toml", "version"))
@@ -818,7 +820,7 @@ def test_docs_show_real_output(tmp_path: Path, deps: Path) -> None:
     blocks = list(BLOCK.finditer(text))
     assert len(blocks) >= 8
     commands = {m.group("command").split()[1] for m in blocks if "registry-core" in m.group(0)}
-    assert {"tree", "list", "show", "check"} <= {c for c in commands}
+    assert {"tree", "list", "show", "check", "validate", "schema"} <= {c for c in commands}
 
     def expected(match: re.Match[str]) -> str:
         env = envs[match.group("env") or "demo"]

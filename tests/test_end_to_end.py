@@ -108,6 +108,19 @@ def test_demo_script(installed: Path, tmp_path: Path) -> None:
         check=True,
     )
     assert "plugin modules imported so far: none" in out.stdout
+    assert "-> ConfigError, 3 issues, nothing built:" in out.stdout
+    for line in [
+        "[wrong-type] backbone.depth: expected int, got str '18' for toycls.ResNetTiny "
+        "(toycls/models.py:",
+        "[unknown-type] neck: unknown type 'TinyFNP': it is not in the toydet::model registry "
+        "(nor in another root); did you mean 'TinyFPN'?",
+        "[unexpected-argument] num_clases: unexpected argument 'num_clases' for "
+        "toydet.Detector (toydet/models.py:",
+        "-> a report: no errors, 1 warning:",
+        "[missing-argument] neck.in_channels: warning: missing argument 'in_channels' for "
+        "toydet.TinyFPN (toydet/models.py:",
+    ]:
+        assert line in out.stdout, line
     assert "-> Detector(backbone=ResNetTiny(depth=18, out_channels=128)" in out.stdout
     assert "|-- toydet: Detector, NetA, TinyFPN" in out.stdout
 

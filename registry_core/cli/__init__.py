@@ -6,7 +6,7 @@ the result, either as text that fits an 80-column terminal (no colour) or, with
 ``--json``, as the JSON documented in ``docs/cli.md``.
 
 One module per group of commands: ``_plugins`` (``tree``, ``list``, ``show``,
-``check``); ``_output`` holds what they share.
+``check``), ``_config`` (``validate``, ``schema``); ``_output`` holds what they share.
 
 Exit status: 0 on success; 1 when a command found a problem (``show`` resolves
 nothing, ``check`` finds a plugin that failed, is incompatible or conflicts);
@@ -20,7 +20,7 @@ import contextlib
 import os
 import sys
 
-from registry_core.cli import _plugins
+from registry_core.cli import _config, _plugins
 from registry_core.cli._output import EXIT_PROBLEM, EXIT_USAGE, UsageError, wrap, write
 
 TYPE_CHECKING = False
@@ -88,6 +88,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         return sub
 
     _plugins.add_commands(command)
+    _config.add_commands(command)
     return parser, dict(commands.choices)
 
 

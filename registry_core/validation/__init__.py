@@ -1,0 +1,23 @@
+"""Validating configs before building them, and their JSON Schema (SPEC section 10).
+
+- :func:`validate` (``_validate``) walks a whole config (``_walk``), resolves
+  each node's type as ``build`` would (``_resolve``), binds its arguments to
+  the target's signature (``_signature``) and checks them against its
+  annotations (``_annotations``; text annotations read by ``_evaluate``); it
+  builds nothing and reports every issue at once (``_record`` writes them,
+  ``_issues`` holds them). Plans and lookups are remembered per target
+  (``_cache``).
+- :func:`config_schema` turns the same signatures into a JSON Schema for
+  editors (``_schema``).
+
+``import registry_core`` does not import this package: ``registry_core.validate``
+and ``registry_core.config_schema`` load it on first use.
+"""
+
+from __future__ import annotations
+
+from registry_core.validation._issues import CODES, Issue, Report
+from registry_core.validation._schema import config_schema
+from registry_core.validation._validate import validate
+
+__all__ = ["CODES", "Issue", "Report", "config_schema", "validate"]

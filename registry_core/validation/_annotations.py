@@ -1,0 +1,355 @@
+"""Annotation checks: a parameter's annotation, compiled once into an :class:`Expect`.
+
+``validate`` flags a value only when it clearly contradicts a plain annotation:
+``int``, ``float`` (an ``int`` is fine), ``str``, ``bool``, ``None``,
+``Optional``/``Union``/``X | Y``, ``Literal``, and ``list``/``tuple``/``dict``/
+``Sequence``/``Mapping`` of those; for any other class, only a nested config
+node whose target is a class that is not a subclass of it. Everything else
+(``Callable``, type variables, protocols, generics of other kinds, names that
+do not resolve) is unreadable: it compiles to ``None`` and is never checked.
+
+Annotations written as strings (``from __future__ import annotations``) are
+read by a small evaluator that resolves names in the target's module and
+subscripts only ``typing`` and standard-library generics: reading an
+annotation never calls code of the codebase.
+
+>>> compile_annotation(int, {}).accepts(3), compile_annotation(int, {}).accepts(True)
+(True, False)
+>>> exp = compile_annotation("Optional[list[float]]", {"Optional": __import__("typing").Optional})
+>>> exp.text, exp.accepts(None), exp.accepts("x")
+('Optional[list[float]]', True, False)
+>>> compile_annotation("Unknown[int]", {}) is None
+True
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import inspect
+import types
+import typing
+
+from registry_core.validation._evaluate import UnreadableError, evaluate
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any, Final
+
+__all__ = [
+    "ACCEPT",
+    "PLAIN",
+    "REJECT",
+    "SUBCLASS",
+    "Expect",
+    "compile_annotation",
+    "describe_value",
+]
+
+NoneType = type(None)
+
+#: Values of these exact types are checked against annotations; any other
+#: object (an instance of a codebase's class, a callable, a NumPy scalar) never is.
+PLAIN: Final[frozenset[type]] = frozenset(
+    {int, float, complex, str, bytes, bool, NoneType, set, frozenset}
+)
+
+#: What an annotation says about a config node (a mapping with ``type``):
+#: a node is fine, is wrong, or is fine when its target subclasses ``classes``.
+REJECT: Final = 0
+ACCEPT: Final = 1
+SUBCLASS: Final = 2
+
+#: Nested forward references are followed this deep, then given up.
+_MAX_DEPTH: Final = 16
+
+
+class Expect:
+    """What one annotation accepts, in a form the walk tests quickly.
+
+    Attributes:
+        text: the annotation as written, for messages (``'list[int]'``).
+        fast: exact types of plain values accepted without more ado.
+        test: a further test for plain values not in ``fast`` (``Literal``).
+        seq: whether a list or tuple is accepted.
+        items: what each element must be (``None``: anything).
+        fixed: for ``tuple[X, Y]``, what each position must be.
+        mapping: whether a mapping without ``type`` is accepted.
+        values: what each of its values must be (``None``: anything).
+        node: ``REJECT``, ``ACCEPT`` or ``SUBCLASS`` (see above).
+        classes: the classes a node's target must subclass, for ``SUBCLASS``.
+        schema: the JSON Schema of the annotation.
+    """
+
+    __slots__ = (
+        "classes",
+        "fast",
+        "fixed",
+        "items",
+        "mapping",
+        "node",
+        "schema",
+        "seq",
+        "test",
+        "text",
+        "values",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        fast: frozenset[type] = frozenset(),
+        test: Callable[[object], bool] | None = None,
+        seq: bool = False,
+        items: Expect | None = None,
+        fixed: tuple[Expect | None, ...] | None = None,
+        mapping: bool = False,
+        values: Expect | None = None,
+        node: int = REJECT,
+        classes: tuple[type, ...] = (),
+        schema: dict[str, Any] | None = None,
+    ) -> None:
+        self.text = text
+        self.fast = fast
+        self.test = test
+        self.seq = seq
+        self.items = items
+        self.fixed = fixed
+        self.mapping = mapping
+        self.values = values
+        self.node = node
+        self.classes = classes
+        self.schema: dict[str, Any] = {} if schema is None else schema
+
+    def __repr__(self) -> str:
+        return f"<Expect {self.text}>"
+
+    def plain_ok(self, value: object) -> bool:
+        """Whether a plain value (see :data:`PLAIN`) is acceptable."""
+        if type(value) in self.fast:
+            return True
+        test = self.test
+        return test is not None and test(value)
+
+    def accepts(self, value: object) -> bool:
+        """Whether ``value`` is acceptable, looking inside containers (for tests and docs).
+
+        A config node counts as acceptable unless nodes are rejected outright.
+        """
+        stack: list[tuple[object, Expect | None]] = [(value, self)]
+        while stack:
+            item, expect = stack.pop()
+            if expect is None:
+                continue
+            if type(item) in PLAIN:
+                if not expect.plain_ok(item):
+                    return False
+            elif isinstance(item, cabc.Mapping):
+                if "type" in item:
+                    if expect.node == REJECT:
+                        return False
+                elif not expect.mapping:
+                    return False
+                else:
+                    stack.extend((v, expect.values) for v in item.values())
+            elif isinstance(item, (list, tuple)):
+                if not expect.seq:
+                    return False
+                if expect.fixed is not None:
+                    if len(item) != len(expect.fixed):
+                        return False
+                    stack.extend(zip(item, expect.fixed, strict=True))
+                else:
+                    stack.extend((v, expect.items) for v in item)
+        return True
+
+
+def compile_annotation(annotation: object, namespace: Mapping[str, Any]) -> Expect | None:
+    """Compile ``annotation`` into an :class:`Expect`, or ``None`` when it says nothing
+    ``validate`` checks (``Any``, no annotation, or an annotation it cannot read).
+
+    Args:
+        annotation: the annotation object, or its text.
+        namespace: where names in a text annotation resolve (the target's module).
+    """
+    try:
+        return _compile(annotation, namespace, 0)
+    except UnreadableError:
+        return None
+    except Exception:  # a hostile or broken annotation is skipped, never an error
+        return None
+
+
+def describe_value(value: object) -> str:
+    """A short description of a config value, for messages (never recursive).
+
+    >>> describe_value("fifty"), describe_value(True), describe_value([1, 2, 3])
+    ("str 'fifty'", 'bool True', 'list of 3 items')
+    """
+    kind = type(value).__name__
+    if type(value) in PLAIN and type(value) not in (set, frozenset):
+        text = repr(value)
+        if len(text) > 40:
+            text = text[:37] + "..."
+        return f"{kind} {text}" if value is not None else "None"
+    if isinstance(value, (list, tuple, set, frozenset, cabc.Mapping)):
+        n = len(value)
+        what = "mapping" if isinstance(value, cabc.Mapping) and kind != "dict" else kind
+        return f"{what} of {n} item{'s' if n != 1 else ''}"
+    return f"a {kind} object"
+
+
+# -- the compiler --------------------------------------------------------------------------
+
+
+def _simple(name: str, fast: frozenset[type], schema: dict[str, Any]) -> Expect:
+    return Expect(name, fast=fast, schema=schema)
+
+
+_INT = _simple("int", frozenset({int}), {"type": "integer"})
+_FLOAT = _simple("float", frozenset({int, float}), {"type": "number"})
+_STR = _simple("str", frozenset({str}), {"type": "string"})
+_BOOL = _simple("bool", frozenset({bool}), {"type": "boolean"})
+_NONE = _simple("None", frozenset({NoneType}), {"type": "null"})
+_SIMPLE: dict[object, Expect] = {int: _INT, float: _FLOAT, str: _STR, bool: _BOOL}
+
+_SEQUENCES: Final = (list, tuple, cabc.Sequence, cabc.MutableSequence)
+_MAPPINGS: Final = (dict, cabc.Mapping, cabc.MutableMapping)
+
+
+def _compile(annotation: object, namespace: Mapping[str, Any], depth: int) -> Expect | None:
+    if depth > _MAX_DEPTH:
+        raise UnreadableError
+    if annotation is inspect.Parameter.empty or annotation is typing.Any or annotation is object:
+        return None
+    if isinstance(annotation, str):
+        return _compile(evaluate(annotation, namespace), namespace, depth + 1)
+    if isinstance(annotation, typing.ForwardRef):
+        return _compile(evaluate(annotation.__forward_arg__, namespace), namespace, depth + 1)
+    if annotation is None or annotation is NoneType:
+        return _NONE
+    if isinstance(annotation, type) and annotation in _SIMPLE:
+        return _SIMPLE[annotation]
+    supertype = getattr(annotation, "__supertype__", None)  # typing.NewType
+    if supertype is not None and callable(annotation):
+        return _compile(supertype, namespace, depth + 1)
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    text = _text(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        alternatives = [_compile(arg, namespace, depth + 1) for arg in args]
+        if any(alt is None for alt in alternatives):
+            return None
+        return _union(text, [alt for alt in alternatives if alt is not None])
+    if origin is typing.Annotated:
+        return _compile(args[0], namespace, depth + 1)
+    if origin is typing.Literal:
+        return _literal(text, args)
+    if origin in _SEQUENCES or annotation in _SEQUENCES:
+        return _sequence(text, origin or annotation, origin is not None, args, namespace, depth)
+    if origin in _MAPPINGS or annotation in _MAPPINGS:
+        values = _compile(args[1], namespace, depth + 1) if len(args) == 2 else None
+        return _mapping(text, values)
+    if origin is not None or not isinstance(annotation, type):
+        return None  # Callable, type[X], a TypeVar, another generic: not checked
+    if issubclass(annotation, cabc.Mapping):
+        return _mapping(text, None)
+    if getattr(annotation, "_is_protocol", False):
+        return None
+    return _class(text, annotation)
+
+
+def _text(annotation: object) -> str:
+    if isinstance(annotation, str):
+        return annotation
+    text = inspect.formatannotation(annotation)
+    return text.replace("NoneType", "None")
+
+
+def _union(text: str, alternatives: list[Expect]) -> Expect:
+    fast: frozenset[type] = frozenset().union(*(alt.fast for alt in alternatives))
+    tests = [alt.test for alt in alternatives if alt.test is not None]
+    test: Callable[[object], bool] | None = None
+    if len(tests) == 1:
+        test = tests[0]
+    elif tests:
+
+        def test(value: object) -> bool:
+            return any(t(value) for t in tests)
+
+    sequences = [alt for alt in alternatives if alt.seq]
+    mappings = [alt for alt in alternatives if alt.mapping]
+    node = max(alt.node for alt in alternatives)
+    classes = tuple(c for alt in alternatives for c in alt.classes) if node == SUBCLASS else ()
+    schemas = [alt.schema for alt in alternatives]
+    schema: dict[str, Any] = {} if any(not s for s in schemas) else {"anyOf": schemas}
+    return Expect(
+        text,
+        fast=fast,
+        test=test,
+        seq=bool(sequences),
+        items=sequences[0].items if len(sequences) == 1 else None,
+        fixed=sequences[0].fixed if len(sequences) == 1 else None,
+        mapping=bool(mappings),
+        values=mappings[0].values if len(mappings) == 1 else None,
+        node=node,
+        classes=classes,
+        schema=schema,
+    )
+
+
+def _literal(text: str, args: tuple[Any, ...]) -> Expect:
+    allowed = frozenset((type(arg), arg) for arg in args)
+
+    def test(value: object) -> bool:
+        try:
+            return (type(value), value) in allowed
+        except TypeError:  # unhashable
+            return False
+
+    json_values = [a for a in args if a is None or type(a) in (int, float, str, bool)]
+    schema: dict[str, Any] = {"enum": json_values} if len(json_values) == len(args) else {}
+    return Expect(text, test=test, schema=schema)
+
+
+def _sequence(
+    text: str,
+    origin: object,
+    subscripted: bool,
+    args: tuple[Any, ...],
+    namespace: Mapping[str, Any],
+    depth: int,
+) -> Expect:
+    items: Expect | None = None
+    fixed: tuple[Expect | None, ...] | None = None
+    schema: dict[str, Any] = {"type": "array"}
+    if origin is tuple and subscripted and not (len(args) == 2 and args[1] is Ellipsis):
+        if args == ((),):  # tuple[()]
+            args = ()
+        fixed = tuple(_compile(arg, namespace, depth + 1) for arg in args)
+        schema["prefixItems"] = [e.schema if e is not None else {} for e in fixed]
+        schema["minItems"] = schema["maxItems"] = len(fixed)
+    elif args:
+        items = _compile(args[0], namespace, depth + 1)
+        if items is not None and items.schema:
+            schema["items"] = items.schema
+    fast: frozenset[type] = frozenset()
+    if origin in (cabc.Sequence,) and (items is None or items.plain_ok("a")):
+        fast = frozenset({str})  # a str is a Sequence (of str)
+        schema = {"anyOf": [schema, {"type": "string"}]}
+    return Expect(text, fast=fast, seq=True, items=items, fixed=fixed, schema=schema)
+
+
+def _mapping(text: str, values: Expect | None) -> Expect:
+    schema: dict[str, Any] = {"type": "object"}
+    if values is not None and values.schema:
+        schema["additionalProperties"] = values.schema
+    # A config node is a mapping too, and it is passed as one: fine.
+    return Expect(text, mapping=True, values=values, node=ACCEPT, schema=schema)
+
+
+def _class(text: str, cls: type) -> Expect:
+    # A plain value, a list or a plain mapping is never checked against a class
+    # that is not one of the built-in types above; a node's target must subclass it.
+    return Expect(text, fast=PLAIN, seq=True, mapping=True, node=SUBCLASS, classes=(cls,))
