@@ -47,10 +47,10 @@ def start(registry: Registry[Any], scope: object, has_scope: bool, default: str 
 def last_registry(registry: Registry[Any], key: str) -> Registry[Any]:
     """The registry where the last part of ``key`` is looked up from ``registry``."""
     node = registry
-    scope, rest = _keys.split_key(key)
-    while scope is not None and scope and rest:
+    for scope in key.split(".")[:-1]:  # split once: a long key costs linear time
+        if not scope:
+            break
         node = node._registry_for_scope(scope, False)
-        scope, rest = _keys.split_key(rest)
     return node
 
 
@@ -96,19 +96,18 @@ class Miss:
 def diagnose(registry: Registry[Any], key: str) -> Miss:
     """Why ``key`` resolves to nothing from ``registry`` (a miss of :func:`lookup`)."""
     node = registry
-    scope, rest = _keys.split_key(key)
-    while scope is not None:
-        if not scope or not rest:
+    parts = key.split(".")  # split once: a long key costs linear time
+    for scope in parts[:-1]:
+        if not scope or not parts[-1]:
             break  # an empty segment: simply nothing
         try:
             found = node._registry_for_scope(scope, True)
         except ScopeNotFoundError as exc:
-            close = tuple(_keys.close_matches(scope, exc.known))
+            close = tuple(_keys.close_matches(scope, exc.known)) if len(scope) <= 200 else ()
             return Miss("unknown-scope", node, scope=scope, suggestions=close)
         if found.scope != scope:
             return Miss("unknown-type", node, missing_node=scope, suggestions=())
         node = found
-        scope, rest = _keys.split_key(rest)
     name = key.rsplit(".", 1)[-1]
     return Miss("unknown-type", node, suggestions=tuple(_close_types(node, key, name)))
 
@@ -116,7 +115,7 @@ def diagnose(registry: Registry[Any], key: str) -> Miss:
 def _close_types(node: Registry[Any], key: str, name: str) -> list[str]:
     """Keys close to ``key``: names visible from ``node`` (written with the key's
     scopes), then names of other registries of the tree, as ``scope.Name``."""
-    if not name:
+    if not name or len(name) > 200:  # a similarity search over a huge name costs its square
         return []
     prefix = key[: len(key) - len(name)]
     visible = set(_visible_names(node))
