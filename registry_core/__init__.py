@@ -23,13 +23,29 @@ from registry_core.errors import (
 )
 from registry_core.registry import Registry
 from registry_core.roots import (
+    DATA_SAMPLERS,
     DATASETS,
+    EVALUATOR,
     FUNCTIONS,
     HOOKS,
+    INFERENCERS,
+    LOG_PROCESSORS,
+    LOOPS,
     METRICS,
+    MODEL_WRAPPERS,
     MODELS,
+    OPTIM_WRAPPER_CONSTRUCTORS,
+    OPTIM_WRAPPERS,
     OPTIMIZERS,
+    PARAM_SCHEDULERS,
+    RUNNER_CONSTRUCTORS,
+    RUNNERS,
+    STRATEGIES,
+    TASK_UTILS,
     TRANSFORMS,
+    VISBACKENDS,
+    VISUALIZERS,
+    WEIGHT_INITIALIZERS,
 )
 
 TYPE_CHECKING = False
@@ -41,18 +57,35 @@ if TYPE_CHECKING:
         load_scope,
         refresh,
     )
+    from registry_core.utils import count_registered_modules, traverse_registry_tree
     from registry_core.validation import config_schema, validate
 
     __version__: str
 
 __all__ = [
     "DATASETS",
+    "DATA_SAMPLERS",
+    "EVALUATOR",
     "FUNCTIONS",
     "HOOKS",
+    "INFERENCERS",
+    "LOG_PROCESSORS",
+    "LOOPS",
     "METRICS",
     "MODELS",
+    "MODEL_WRAPPERS",
     "OPTIMIZERS",
+    "OPTIM_WRAPPERS",
+    "OPTIM_WRAPPER_CONSTRUCTORS",
+    "PARAM_SCHEDULERS",
+    "RUNNERS",
+    "RUNNER_CONSTRUCTORS",
+    "STRATEGIES",
+    "TASK_UTILS",
     "TRANSFORMS",
+    "VISBACKENDS",
+    "VISUALIZERS",
+    "WEIGHT_INITIALIZERS",
     "ConfigError",
     "DuplicateRegistrationError",
     "IncompatiblePluginError",
@@ -68,12 +101,14 @@ __all__ = [
     "available_scopes",
     "build_from_cfg",
     "config_schema",
+    "count_registered_modules",
     "current_scope",
     "default_scope",
     "init_default_scope",
     "load_all",
     "load_scope",
     "refresh",
+    "traverse_registry_tree",
     "validate",
 ]
 
@@ -86,6 +121,8 @@ _LAZY = {
     "refresh": "registry_core.discovery",
     "config_schema": "registry_core.validation",
     "validate": "registry_core.validation",
+    "count_registered_modules": "registry_core.utils",
+    "traverse_registry_tree": "registry_core.utils",
 }
 
 

@@ -260,13 +260,20 @@ class Registry(_Generic[T]):
             self, name: str | Sequence[str] | None, force: bool, module: C
         ) -> C: ...
 
+        @overload
+        def register_module(self, name: C) -> C: ...
+
     def register_module(
         self,
-        name: str | Sequence[str] | None = None,
+        name: str | Sequence[str] | Callable[..., Any] | None = None,
         force: bool = False,
         module: Any = None,
     ) -> Any:
         """Register a callable, as a decorator or as a call.
+
+        ``@R.register_module()`` and ``@R.register_module`` (without the
+        parentheses, as other registries allow) are the same: both register
+        the object under its ``__name__``.
 
         Args:
             name: ``None`` (use the object's ``__name__``), a name, or a list
@@ -294,6 +301,9 @@ class Registry(_Generic[T]):
         """
         if not isinstance(force, bool):
             raise TypeError(f"force must be a bool, got {type(force).__name__}: {summary(force)}")
+        if module is None and callable(name) and not isinstance(name, (str, list, tuple)):
+            self._register(name, None, force)  # ``@R.register_module``, no parentheses
+            return name
         names = _keys.check_names(name)
         if module is not None:
             self._register(module, names, force)
@@ -336,6 +346,22 @@ class Registry(_Generic[T]):
         for n, before in previous:
             if before is not obj:
                 _loader.changed(self, n, before)
+
+    @staticmethod
+    def split_scope_key(key: str) -> tuple[str | None, str]:
+        """Split off the first scope of ``key``, as MMEngine's ``Registry.split_scope_key``.
+
+        Examples:
+            >>> from registry_core import Registry
+            >>> Registry.split_scope_key('mmdet.ResNet')
+            ('mmdet', 'ResNet')
+            >>> Registry.split_scope_key('a.b.C')
+            ('a', 'b.C')
+            >>> Registry.split_scope_key('ResNet')
+            (None, 'ResNet')
+        """
+        _check_key(key)
+        return _keys.split_key(key)
 
     # -- the tree -----------------------------------------------------------
 

@@ -89,5 +89,13 @@ class Env:
 
 
 def assert_fits(text: str) -> None:
-    too_wide = [line for line in text.splitlines() if len(line) > WIDTH]
+    """Every line fits ``WIDTH`` columns, but for a word longer than a line (a file
+    path), which is never broken: it sits alone after the line's indent or label."""
+    too_wide = [line for line in text.splitlines() if len(line) > WIDTH and not _one_long(line)]
     assert not too_wide, too_wide
+
+
+def _one_long(line: str) -> bool:
+    words = line.split()
+    longest = max(words, key=len)
+    return len(longest) > WIDTH // 2 and len(line) - len(longest) <= WIDTH // 4

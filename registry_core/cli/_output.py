@@ -86,12 +86,17 @@ def display_location(location: str | None) -> str | None:
 
 
 def wrap(text: str, first: str, rest: str) -> list[str]:
-    """``text`` wrapped to :data:`WIDTH` columns, long words broken."""
+    """``text`` wrapped to :data:`WIDTH` columns.
+
+    Words are never broken: a file path longer than a line gets a line of its
+    own (wider than :data:`WIDTH`), so that it can be copied and clicked whole.
+    """
     return textwrap.wrap(
         text,
         width=WIDTH,
         initial_indent=first,
         subsequent_indent=rest,
+        break_long_words=False,
         break_on_hyphens=False,
     ) or [first.rstrip()]
 

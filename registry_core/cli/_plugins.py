@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 
 __all__ = ["add_commands"]
 
+#: ``tree`` always shows the first roots (the seven most used); the others
+#: only when they hold names or children.
+_ALWAYS_SHOWN: Final = 7
+
 
 def add_commands(command: Command) -> None:
     """Add ``tree``, ``list``, ``show`` and ``check`` through ``command(name, help, run)``."""
@@ -75,7 +79,9 @@ def _tree(args: argparse.Namespace) -> int:
         print_json(tree.to_json())
         return EXIT_OK
     lines = [f"registry-core {tree.version}"]
-    rows = [row for root in tree.roots for row in _node_rows(root, "", True, True)]
+    # The seven most used roots always; MMEngine's other roots when they hold something.
+    shown = [r for i, r in enumerate(tree.roots) if i < _ALWAYS_SHOWN or r.names or r.children]
+    rows = [row for root in shown for row in _node_rows(root, "", True, True)]
     label_width = min(max(len(row[0]) for row in rows), 34)
     provider_width = min(max(len(row[2]) for row in rows), 24)
     for label, count, who, status, error, stem in rows:
@@ -83,6 +89,9 @@ def _tree(args: argparse.Namespace) -> int:
         lines += wrap(line.rstrip(), "", " " * (label_width + 2))
         if error:
             lines += wrap(error, stem + "  ", stem + "  ")
+    empty = [r.registry for r in tree.roots if r not in shown]
+    if empty:
+        lines += wrap(f"({len(empty)} more roots, empty: {', '.join(empty)})", "", " ")
     lines.append("")
     lines += _plugin_lines(tree.plugins, tree.autoload, tree=True)
     if tree.diagnostics:
@@ -278,9 +287,10 @@ def _miss_lines(resolution: introspect.Resolution) -> list[str]:
     misses = resolution.misses
     if resolution.registry is not None:
         return [line for miss in misses for line in wrap(f"error: {miss.message}", "", "  ")]
-    searched = ", ".join(miss.registry for miss in misses)
     lines = wrap(
-        f"error: {resolution.key!r} resolves in no root registry (searched {searched})", "", "  "
+        f"error: {resolution.key!r} resolves in none of the {len(misses)} root registries",
+        "",
+        "  ",
     )
     shown = [miss for miss in misses if miss.helpful] or list(misses[:1])
     seen: set[str] = set()

@@ -6,6 +6,7 @@ import os
 import sys
 from dataclasses import dataclass
 
+from registry_core._help import empty_plugin_cause
 from registry_core.discovery import (
     BLOCK_VAR,
     load_all,
@@ -13,10 +14,17 @@ from registry_core.discovery import (
     loader,
 )
 from registry_core.discovery._compat import running_version
+from registry_core.discovery._scan import Diagnostic
 from registry_core.errors import (
     IncompatiblePluginError,
     RegistryError,
     ScopeConflictError,
+)
+from registry_core.introspect._advice import (
+    author_diagnostic,
+    author_pyproject,
+    failure_advice,
+    raised_at,
 )
 from registry_core.introspect._common import (
     _ERRORS,
@@ -27,16 +35,14 @@ from registry_core.introspect._common import (
     _plugin_json,
     _provider,
 )
-from registry_core.registry import Registry
+from registry_core.registry import Registry, live_roots
 from registry_core.roots import ROOTS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from types import TracebackType
     from typing import Any
 
     from registry_core.discovery import ScopeInfo, ScopeTable
-    from registry_core.discovery._scan import Diagnostic
 
     JSON = dict[str, Any]
 
@@ -134,20 +140,40 @@ def check() -> Report:
     """
     table = load_all()
     problems = [_plugin_problem(info) for info in table.values() if info.status in _ERRORS]
-    for root in ROOTS.values():
+    names: dict[str, int] = {}  # scope -> names its registries hold, in every tree
+    shipped = {id(root) for root in ROOTS.values()}
+    for root in live_roots():
         for node in root._walk():
             try:
-                len(node)
+                names[node.scope] = names.get(node.scope, 0) + len(node)
             except (Exception, SystemExit) as exc:
-                problems.append(_locations_problem(node, exc, table))
+                names[node.scope] = names.get(node.scope, 0) + 1  # reported as this instead
+                if id(root) in shipped:
+                    problems.append(_locations_problem(node, exc, table))
+    for info in table.values():
+        if info.status == "loaded" and info.scope not in names:
+            problems.append(_empty_problem(info))
     problems.sort(key=_problem_order)
+    problems += [
+        _no_names_problem(info)
+        for info in table.values()
+        if info.status == "loaded" and names.get(info.scope) == 0
+    ]
     problems += [_plugin_problem(info) for info in table.values() if info.status in _NOTES]
+    diagnostics = tuple(
+        Diagnostic(
+            path=d.path,
+            distribution=d.distribution,
+            message=author_diagnostic(d.message, d.distribution),
+        )
+        for d in table.diagnostics
+    )
     return Report(
         version=running_version(),
         autoload=not loader().disabled,
         plugins=tuple(table.values()),
         problems=tuple(problems),
-        diagnostics=table.diagnostics,
+        diagnostics=diagnostics,
     )
 
 
@@ -165,8 +191,7 @@ def _plugin_problem(info: ScopeInfo) -> Problem:
     message = str(error) if error is not None else (info.error or "")
     cause_exc = error.__cause__ if error is not None else None
     cause = None if cause_exc is None else _exception_line(cause_exc)
-    failed = info.status == "failed"  # only then is the cause the plugin's own code
-    location = _raised_at(cause_exc, info.module) if failed and cause_exc else None
+    location = None
     dist, scope = info.distribution, info.scope
     who = f"plugin {scope!r} ({dist} {info.version})"
     if info.status == "incompatible":
@@ -194,10 +219,8 @@ def _plugin_problem(info: ScopeInfo) -> Problem:
         action = f"remove {scope!r} from {BLOCK_VAR} to use it"
     else:
         summary = f"{who} failed to import"
-        action = (
-            f"fix or reinstall {dist} (pip install --force-reinstall {dist}), "
-            f"or block it with {BLOCK_VAR}={scope}"
-        )
+        advice = failure_advice(info, cause_exc)
+        cause, location, action = advice.cause or cause, advice.location, advice.action
     return Problem(
         scope=scope,
         distribution=dist,
@@ -244,7 +267,7 @@ def _locations_problem(node: Registry[Any], exc: BaseException, table: ScopeTabl
         summary=f"{who} cannot import the modules that register its {node.name} names",
         message=_locations_message(node, exc, table),
         cause=_exception_line(exc),
-        location=_raised_at(exc, origin),
+        location=raised_at(exc, origin),
         action=action,
     )
 
@@ -254,21 +277,63 @@ def _exception_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _raised_at(exc: BaseException, module: str) -> str | None:
-    """``file:line`` of the innermost frame in ``module``'s package, else the
-    innermost frame; for a ``SyntaxError``, the offending line."""
-    if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
-        return f"{exc.filename}:{exc.lineno}"
-    package = module.partition(".")[0]
-    innermost = ours = None
-    tb: TracebackType | None = exc.__traceback__
-    while tb is not None:
-        frame = tb.tb_frame
-        where = f"{frame.f_code.co_filename}:{tb.tb_lineno}"
-        if not frame.f_code.co_filename.startswith("<"):
-            innermost = where
-        name = frame.f_globals.get("__name__")
-        if isinstance(name, str) and (name == package or name.startswith(package + ".")):
-            ours = where
-        tb = tb.tb_next
-    return ours or innermost
+def _empty_problem(info: ScopeInfo) -> Problem:
+    """A loaded plugin that attached no registry of its scope: its keys cannot work."""
+    unit = loader().plugin(info.scope)
+    assert unit is not None
+    cause = empty_plugin_cause(unit)
+    pyproject = author_pyproject(info.distribution)
+    you = "your" if pyproject is not None else f"{info.distribution}'s"
+    return Problem(
+        scope=info.scope,
+        distribution=info.distribution,
+        version=info.version,
+        kind="empty",
+        severity="error",
+        summary=(
+            f"plugin {info.scope!r} ({info.distribution} {info.version}) loaded, but "
+            f"attached no registry of scope {info.scope!r}: its keys ('{info.scope}.Name') "
+            "resolve to nothing"
+        ),
+        message=cause,
+        cause=cause.partition(": ")[2] or None,
+        location=_module_file(info.module),
+        action=(
+            f"in {you} module {info.module!r}, create the registries as children of the "
+            f"roots (Registry(name, parent=registry_core.MODELS), no scope= or "
+            f"scope={info.scope!r}), or point the entry point at the module that does"
+            + (", then reinstall" if pyproject is not None else "; report it to its authors")
+        ),
+    )
+
+
+def _no_names_problem(info: ScopeInfo) -> Problem:
+    """A loaded plugin whose registries hold no names at all (a warning)."""
+    package = info.module.partition(".")[0]
+    return Problem(
+        scope=info.scope,
+        distribution=info.distribution,
+        version=info.version,
+        kind="no-names",
+        severity="warning",
+        summary=(
+            f"plugin {info.scope!r} ({info.distribution} {info.version}) loaded, but its "
+            "registries hold no names at all"
+        ),
+        message=(
+            f"the registries of scope {info.scope!r} hold no names: the modules that register "
+            "into them were never imported (no locations=[...] on the registry?)"
+        ),
+        cause="no module registered anything into its registries",
+        location=_module_file(info.module),
+        action=(
+            f"give the registry in {info.module!r} the modules that register into it, e.g. "
+            f"Registry(..., locations=['{package}.models']), so they are imported on first use"
+        ),
+    )
+
+
+def _module_file(module: str) -> str | None:
+    """The file of an imported module, for ``location``."""
+    file = getattr(sys.modules.get(module), "__file__", None)
+    return file if isinstance(file, str) else None
