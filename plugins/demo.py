@@ -66,7 +66,7 @@ def main() -> int:
     for attr, root in ROOTS.items():
         if root.children:
             print(f"  {attr} ({root.scope}::{root.name})")
-            children = list(root.children.items())
+            children = sorted(root.children.items())  # in scope order, as `registry-core tree`
             for i, (scope, child) in enumerate(children):
                 branch = "`--" if i == len(children) - 1 else "|--"
                 print(f"    {branch} {scope}: {', '.join(child)}")

@@ -112,7 +112,8 @@ def _missing_scope(registry: Registry[Any], scope: str) -> str:
     elsewhere = sorted(
         top._where()
         for top in _registry.live_roots()
-        if top is not registry._root and any(n._scope == scope for n in top._walk())
+        if top is not registry._root
+        and any(n._scope == scope and n._parent is not None for n in top._walk())
     )
     if elsewhere:
         return clause + f" (scope {scope!r} has registries under {', '.join(elsewhere)} only)"

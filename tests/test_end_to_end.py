@@ -25,8 +25,11 @@ REPO = Path(__file__).resolve().parent.parent
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A virtualenv with registry-core, toydet and toycls installed by pip."""
     env_dir = tmp_path_factory.mktemp("e2e") / "venv"
+    # (shown with -s or on failure: this fixture takes a while)
+    print(f"\n[test_end_to_end] creating a virtualenv in {env_dir}", flush=True)
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
+    print("[test_end_to_end] pip install registry-core, toydet and toycls into it", flush=True)
     pip = subprocess.run(
         [
             str(python),
@@ -43,6 +46,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         text=True,
     )
     assert pip.returncode == 0, f"pip install failed:\n{pip.stderr[-3000:]}"
+    print("[test_end_to_end] installed; running the scenarios", flush=True)
     return python
 
 
@@ -122,7 +126,19 @@ def test_demo_script(installed: Path, tmp_path: Path) -> None:
     ]:
         assert line in out.stdout, line
     assert "-> Detector(backbone=ResNetTiny(depth=18, out_channels=128)" in out.stdout
-    assert "|-- toydet: Detector, NetA, TinyFPN" in out.stdout
+    assert "`-- toydet: Detector, NetA, TinyFPN" in out.stdout
+    # the demo draws the children in the order `registry-core tree` does
+    tree = subprocess.run(
+        [str(installed.parent / "registry-core"), "tree", "--json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (models,) = [r for r in json.loads(tree.stdout)["roots"] if r["registry"] == "MODELS"]
+    drawn = [line.split()[1].rstrip(":") for line in out.stdout.splitlines() if "-- toy" in line]
+    assert drawn[: len(models["children"])] == [c["scope"] for c in models["children"]]
 
 
 def test_spawn_worker_receives_a_discovered_registry(installed: Path, tmp_path: Path) -> None:

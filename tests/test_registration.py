@@ -225,3 +225,13 @@ def test_build_func_inherited_and_explicit() -> None:
 
     plain = Registry("m", scope="plain")
     assert plain.build_func is build_from_cfg
+
+
+def test_repr_counts_names_in_english() -> None:
+    R = Registry("thing", scope="repr_count")
+    assert repr(R) == "<Registry repr_count::thing with 0 names>"
+    R.register_module(name="one", module=len)
+    assert repr(R) == "<Registry repr_count::thing with 1 name>"
+    R.register_module(name="two", module=abs)
+    Registry("thing", parent=R, scope="repr_kid")
+    assert repr(R) == "<Registry repr_count::thing with 2 names, children: repr_kid>"

@@ -336,12 +336,14 @@ _KIND_LABELS: Final = (
     ("locations", "with failing locations"),
     ("incompatible", "incompatible"),
     ("conflict", "conflicting"),
+    ("empty", "without a registry of their scope"),
 )
 
 
 def _verdict(report: introspect.Report) -> str:
     errors = [p for p in report.problems if p.severity == "error"]
-    notes = [p for p in report.problems if p.severity != "error"]
+    warnings = [p for p in report.problems if p.severity == "warning"]
+    notes = [p for p in report.problems if p.severity == "note"]
     counts = []
     if errors:
         kinds = [p.kind for p in errors]
@@ -351,8 +353,8 @@ def _verdict(report: introspect.Report) -> str:
         counts.append(f"{plural(len(errors), 'error')} ({detail})")
     if notes:
         counts.append(plural(len(notes), "note"))
-    if report.diagnostics:
-        counts.append(plural(len(report.diagnostics), "warning"))
+    if warnings or report.diagnostics:
+        counts.append(plural(len(warnings) + len(report.diagnostics), "warning"))
     loaded = sum(1 for info in report.plugins if info.status == "loaded")
     summary = f"{loaded} of {plural(len(report.plugins), 'plugin')} loaded"
     if not counts:

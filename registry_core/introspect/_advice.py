@@ -31,6 +31,7 @@ __all__ = [
     "author_pyproject",
     "entry_point_line",
     "failure_advice",
+    "foreign_scope_advice",
     "raised_at",
 ]
 
@@ -86,12 +87,18 @@ def _project_name(path: str) -> str | None:
 
 
 def entry_point_line(path: str, scope: str) -> str:
-    """``path:line`` of the line declaring ``scope`` in an entry-point file, else ``path``."""
+    """``path:line`` of the line declaring ``scope`` in the ``registry_core.scopes``
+    section of an ``entry_points.txt`` or ``pyproject.toml``, else ``path``."""
     try:
         with open(path, encoding="utf-8", errors="replace") as file:
+            ours = False
             for number, line in enumerate(file, 1):
-                name = line.partition("=")[0].strip().strip("'\"")
-                if "=" in line and name == scope:
+                stripped = line.strip()
+                if stripped.startswith("["):
+                    ours = _GROUP in stripped
+                    continue
+                name = stripped.partition("=")[0].strip().strip("'\"")
+                if ours and "=" in stripped and name == scope:
                     return f"{path}:{number}"
     except OSError:
         pass
@@ -149,6 +156,37 @@ def failure_advice(info: ScopeInfo, cause: BaseException | None) -> Advice:
         f"upgrade or reinstall {dist} (pip install --upgrade {dist}), report the error to its "
         f"authors if it persists, {block}",
     )
+
+
+def foreign_scope_advice(info: ScopeInfo, attached: tuple[str, ...]) -> Advice:
+    """Advice for a plugin refused because it attached registries of other scopes only."""
+    names = ", ".join(repr(s) for s in attached)
+    cause = f"its registries have scope {names}, not {info.scope!r} (an explicit scope=?)"
+    file = _module_file(info.module)
+    if author_pyproject(info.distribution) is not None:
+        action = (
+            f"in your module {info.module!r}, drop scope= (the entry point's name, "
+            f"{info.scope!r}, is inferred) or pass scope={info.scope!r}; or rename the entry "
+            f"point in your pyproject.toml to {attached[0]!r} and reinstall"
+        )
+    else:
+        action = (
+            f"report it to the authors of {info.distribution} (its entry point and its "
+            f"registries disagree on the scope), or block it with {BLOCK_VAR}={info.scope}"
+        )
+    return Advice(cause, file, action)
+
+
+def _module_file(module: str) -> str | None:
+    """The file of ``module``, found without importing it."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):  # its parent package fails, or is not a package
+        return None
+    origin = None if spec is None else spec.origin
+    return origin if isinstance(origin, str) and os.path.isfile(origin) else None
 
 
 def raised_at(exc: BaseException, module: str) -> str | None:

@@ -24,6 +24,7 @@ from registry_core.introspect._advice import (
     author_diagnostic,
     author_pyproject,
     failure_advice,
+    foreign_scope_advice,
     raised_at,
 )
 from registry_core.introspect._common import (
@@ -140,16 +141,20 @@ def check() -> Report:
     """
     table = load_all()
     problems = [_plugin_problem(info) for info in table.values() if info.status in _ERRORS]
-    names: dict[str, int] = {}  # scope -> names its registries hold, in every tree
+    # scope -> the names its attached registries hold, in every tree (a root of
+    # the scope does not count: nothing reaches it through a scoped key)
+    names: dict[str, int] = {}
     shipped = {id(root) for root in ROOTS.values()}
     for root in live_roots():
         for node in root._walk():
             try:
-                names[node.scope] = names.get(node.scope, 0) + len(node)
+                count = len(node)
             except (Exception, SystemExit) as exc:
-                names[node.scope] = names.get(node.scope, 0) + 1  # reported as this instead
+                count = 1  # reported as a locations problem instead
                 if id(root) in shipped:
                     problems.append(_locations_problem(node, exc, table))
+            if node.parent is not None:
+                names[node.scope] = names.get(node.scope, 0) + count
     for info in table.values():
         if info.status == "loaded" and info.scope not in names:
             problems.append(_empty_problem(info))
@@ -219,7 +224,11 @@ def _plugin_problem(info: ScopeInfo) -> Problem:
         action = f"remove {scope!r} from {BLOCK_VAR} to use it"
     else:
         summary = f"{who} failed to import"
-        advice = failure_advice(info, cause_exc)
+        unit = loader().plugin(scope)
+        if cause_exc is None and unit is not None and unit.attached:
+            advice = foreign_scope_advice(info, unit.attached)
+        else:
+            advice = failure_advice(info, cause_exc)
         cause, location, action = advice.cause or cause, advice.location, advice.action
     return Problem(
         scope=scope,
