@@ -514,22 +514,24 @@ class _Open:
         self._txn = _Committable(unit)
 
     def __enter__(self) -> _Committable:
-        open_here = self._loader._open.setdefault(get_ident(), [])
-        self._txn.outer = open_here[-1] if open_here else None
-        open_here.append(self._txn)
+        with self._loader._cond:  # other threads read the stacks under the lock
+            open_here = self._loader._open.setdefault(get_ident(), [])
+            self._txn.outer = open_here[-1] if open_here else None
+            open_here.append(self._txn)
         return self._txn
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         me = get_ident()
-        open_here = self._loader._open.get(me, [])
         try:
             if exc_type is not None and not self._txn.committed:
-                self._txn.rollback()
+                self._txn.rollback()  # no lock held: it runs registry code
         finally:
-            if open_here and open_here[-1] is self._txn:
-                open_here.pop()
-            if not open_here:
-                self._loader._open.pop(me, None)
+            with self._loader._cond:
+                open_here = self._loader._open.get(me, [])
+                if open_here and open_here[-1] is self._txn:
+                    open_here.pop()
+                if not open_here:
+                    self._loader._open.pop(me, None)
 
 
 class _Committable(Transaction):
