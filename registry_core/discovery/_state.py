@@ -19,7 +19,7 @@ from _thread import get_ident
 
 from registry_core import registry as _registry
 from registry_core.discovery import _compat
-from registry_core.discovery._scan import GROUP, _Value, scan
+from registry_core.discovery._scan import GROUP, _Value, path_fingerprint, scan
 from registry_core.errors import (
     PluginLoadError,
     RegistryError,
@@ -161,6 +161,7 @@ class Discovery:
         self._scanned = False
         self._plugins: dict[str, _Plugin] = {}
         self._diagnostics: tuple[Diagnostic, ...] = ()
+        self._fingerprint: tuple[object, ...] = ()  # issue 9: sys.path at the last scan
         self._disabled = False
         self._blocked: frozenset[str] = frozenset()
         # scope -> ident of the thread importing it; ident -> scope it waits for.
@@ -174,6 +175,7 @@ class Discovery:
             twin._scanned = self._scanned
             twin._plugins = {scope: plugin.copy() for scope, plugin in self._plugins.items()}
             twin._diagnostics = self._diagnostics
+            twin._fingerprint = self._fingerprint
             twin._disabled = self._disabled
             twin._blocked = self._blocked
         return twin
@@ -209,6 +211,7 @@ class Discovery:
         if not self._disabled:
             result = scan(sys.path)
             diagnostics = result.diagnostics
+            self._fingerprint = result.fingerprint
             by_scope: dict[str, list[EntryPointRecord]] = {}
             for record in result.entry_points:
                 by_scope.setdefault(record.scope, []).append(record)
@@ -296,6 +299,8 @@ class Discovery:
         if not self._scanned:
             self.ensure_scanned()
         plugin = self._plugins.get(scope)
+        if plugin is None and self._rescan_if_path_changed():
+            plugin = self._plugins.get(scope)
         if plugin is None:
             return False
         if plugin.status != LOADED:
@@ -305,10 +310,25 @@ class Discovery:
     def load(self, scope: str) -> ScopeInfo:
         self.ensure_scanned()
         plugin = self._plugins.get(scope)
+        if plugin is None and self._rescan_if_path_changed():
+            plugin = self._plugins.get(scope)
         if plugin is None:
             raise self._unknown(scope)
         self._load(plugin)
         return self._plugins.get(scope, plugin).info()
+
+    def _rescan_if_path_changed(self) -> bool:
+        """For a scope the last scan did not find: rescan if ``sys.path`` changed since.
+
+        One ``stat`` per ``sys.path`` entry (issue 9): a plugin installed while
+        the process runs is found without ``refresh()``; an unchanged path
+        costs no rescan. True if it rescanned.
+        """
+        if self._disabled or path_fingerprint(list(sys.path)) == self._fingerprint:
+            return False
+        with self._cond:
+            self._rescan()
+        return True
 
     def load_all(self) -> ScopeTable:
         self.ensure_scanned()
@@ -392,7 +412,7 @@ class Discovery:
             previous = _registry.SCOPE_OVERRIDES.get(top)
             _registry.SCOPE_OVERRIDES[top] = record.scope
         try:
-            importlib.import_module(record.module)
+            module = importlib.import_module(record.module)
         except KeyboardInterrupt:
             _detach(record)
             raise
@@ -415,6 +435,10 @@ class Discovery:
                     _registry.SCOPE_OVERRIDES.pop(top, None)
                 else:
                     _registry.SCOPE_OVERRIDES[top] = previous
+        missing = _missing_attribute(record, module)  # issue 9: 'module:attr' entry points
+        if missing is not None:
+            _detach(record)
+            return FAILED, missing
         return LOADED, None
 
     def _unknown(self, scope: str) -> ScopeNotFoundError:
@@ -456,6 +480,31 @@ def _wait_for_import(module: str) -> bool:
         return False
     lock.release()
     return True
+
+
+def _missing_attribute(record: EntryPointRecord, module: object) -> PluginLoadError | None:
+    """The error when an entry point ``module:attr`` names what the module lacks."""
+    if record.attr is None:
+        return None
+    target = module
+    try:
+        for part in record.attr.split("."):
+            target = getattr(target, part)
+    except Exception as exc:  # AttributeError, or whatever a module __getattr__ raises
+        error = PluginLoadError(
+            f"plugin scope {record.scope!r}: module {record.module!r} of distribution "
+            f"{record.distribution} {record.version} was imported, but it has no attribute "
+            f"{record.attr!r}, which its entry point {record.scope} = "
+            f"{record.module}:{record.attr} names ({type(exc).__name__}: {exc}). Fix the "
+            f"entry point or reinstall {record.distribution}, or block it with "
+            f"{BLOCK_VAR}={record.scope}",
+            scope=record.scope,
+            module=record.module,
+            distribution=record.distribution,
+        )
+        error.__cause__ = exc
+        return error
+    return None
 
 
 def _detach(record: EntryPointRecord) -> None:
