@@ -22,6 +22,7 @@ from registry_core.discovery._scan import (
     GROUP,
     Diagnostic,
     EntryPointRecord,
+    PathWatch,
     ScanResult,
     find_version,
     normalize_name,
@@ -1056,6 +1057,30 @@ def test_a_fingerprint_taken_right_after_a_change_never_matches(tmp_path: Path) 
     assert path_fingerprint([site]) != first
     os.utime(site, LONG_AGO)
     assert path_fingerprint([site]) == path_fingerprint([site])
+
+
+def test_a_path_watch_looks_again_when_the_path_is_not_settled(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", plugin())
+    os.utime(site, LONG_AGO)
+    settled = PathWatch(path_fingerprint([site]))
+    racy = PathWatch(path_fingerprint([make_site(tmp_path / "fresh", plugin())]))
+
+    assert not settled.changed([site])
+    assert racy.changed([str(tmp_path / "fresh")])
+    assert racy.changed([str(tmp_path / "fresh")])  # every time, until it settles
+    assert PathWatch().changed([site])  # nothing scanned yet: a changed path
+
+
+def test_a_settled_path_watch_sees_a_change_after_its_pause(tmp_path: Path) -> None:
+    import time
+
+    site = make_site(tmp_path / "site", plugin())
+    os.utime(site, LONG_AGO)
+    watch = PathWatch(path_fingerprint([site]))
+    assert not watch.changed([site])
+    os.utime(site, (LONG_AGO[0], LONG_AGO[1] + 1))
+    time.sleep(0.2)  # a "no" holds for 0.1 s
+    assert watch.changed([site])
 
 
 def test_scan_results_compare_without_their_fingerprint(tmp_path: Path) -> None:

@@ -87,6 +87,11 @@ def metadata_dirs(paths: Iterable[str]) -> Iterator[MetaDir]:
                 is_dir = child.is_dir()
             except OSError:
                 continue
+            lowered = child.name.lower()
+            if is_dir and lowered.endswith(".dist-info"):  # the common case, inlined
+                key = normalize_name(lowered.rpartition(".")[0].partition("-")[0])
+                yield MetaDir(key, child.path, "METADATA", slot)
+                continue
             kind = _kind(child.name, is_dir, root if egg else None)
             if kind is not None:
                 yield MetaDir(kind[0], child.path, kind[1], slot)

@@ -79,6 +79,7 @@ __all__ = [
     "_Value",
     "find_version",
     "normalize_name",
+    "PathWatch",
     "path_fingerprint",
     "scan",
 ]
@@ -88,6 +89,8 @@ _ENTRY_POINTS = os.sep + "entry_points.txt"  # paths are joined by hand: os.path
 #: A path entry modified this close to a fingerprint (in ns) may change again
 #: within the same tick of its file system's clock (1-2 s on FAT and HFS+).
 _RACY_NS = 2_000_000_000
+#: A settled path is looked at again at most this often (in s) by :class:`PathWatch`.
+_RECHECK_S = 0.1
 
 
 def path_fingerprint(paths: Iterable[str]) -> tuple[object, ...]:
@@ -132,6 +135,34 @@ def path_fingerprint(paths: Iterable[str]) -> tuple[object, ...]:
     return tuple(parts)
 
 
+class PathWatch:
+    """Whether the search path changed since a scan, asked as often as one likes.
+
+    Holds the scan's :func:`path_fingerprint`. :meth:`changed` compares it with
+    a fresh one, but after a "no" it answers "no" without looking for the next
+    0.1 s, so that a loop of lookups in unknown scopes costs no ``stat`` calls;
+    while the path is not settled (modified within the last two seconds) it
+    looks every time. Not thread-safe, and needs not be: a race costs at most
+    one extra look.
+    """
+
+    __slots__ = ("_next", "_settled", "fingerprint")
+
+    def __init__(self, fingerprint: tuple[object, ...] = ()) -> None:
+        self.fingerprint = fingerprint
+        self._settled = all(type(part) is not object for part in fingerprint)
+        self._next = 0.0  # time.monotonic() before which changed() does not look
+
+    def changed(self, paths: Iterable[str]) -> bool:
+        """Whether an entry of ``paths`` (normally ``sys.path``) changed since the scan."""
+        now = time.monotonic()
+        if now < self._next:
+            return False
+        if self._settled:
+            self._next = now + _RECHECK_S
+        return path_fingerprint(list(paths)) != self.fingerprint
+
+
 def scan(paths: Iterable[str]) -> ScanResult:
     """Find every scope advertised in the ``registry_core.scopes`` group.
 
@@ -148,8 +179,6 @@ def scan(paths: Iterable[str]) -> ScanResult:
     found: list[MetaDir] = []
     relevant: set[str] = set()
     misnamed: list[MetaDir] = []  # names pip ignores, which advertise the group
-    crowded: set[tuple[int, str]] = set()  # (slot, key) held by several directories
-    slot, in_slot = -1, set[str]()
     for meta in metadata_dirs(entries):
         if meta.metadata_name:  # a directory, which may hold entry points
             try:
@@ -163,29 +192,22 @@ def scan(paths: Iterable[str]) -> ScanResult:
             else:
                 if data is not None and _GROUP_BYTES in data:
                     meta.entry_points = data
-        key = meta.key
-        if not valid_key(key):
             if meta.entry_points is not None:
-                misnamed.append(meta)
-            continue
-        if meta.entry_points is not None:
-            relevant.add(key)
-        if meta.slot != slot:
-            slot, in_slot = meta.slot, set()
-        elif key in in_slot:
-            crowded.add((slot, key))
-        in_slot.add(key)
+                # A name pip rejects never equals a valid one: it matters only here.
+                if not valid_key(meta.key):
+                    misnamed.append(meta)
+                    continue
+                relevant.add(meta.key)
         found.append(meta)
 
     records: list[EntryPointRecord] = []
     diagnostics: list[Diagnostic] = [ignored(meta) for meta in misnamed]
-    crowds = _crowds(found, crowded, relevant) if crowded else {}
+    ours = [meta for meta in found if meta.key in relevant]
+    crowds = _crowds(ours)
     resolved: set[tuple[int, str]] = set()
     decided: set[str] = set()  # identities whose winning directory has been seen
-    for meta in found:
+    for meta in ours:
         key = meta.key
-        if key not in relevant:
-            continue
         where = (meta.slot, key)
         if crowds and where in crowds and (where in resolved or key not in decided):
             # Several installs of one project in the path entry that decides it:
@@ -260,16 +282,12 @@ def find_version(name: str, paths: Iterable[str]) -> str | None:
     return versions[0] if versions else None
 
 
-def _crowds(
-    found: list[MetaDir], crowded: set[tuple[int, str]], relevant: set[str]
-) -> dict[tuple[int, str], list[MetaDir]]:
-    """The directories of each crowded ``(slot, key)`` that concerns us, in order."""
-    crowds: dict[tuple[int, str], list[MetaDir]] = {}
-    for meta in found:
-        where = (meta.slot, meta.key)
-        if where in crowded and meta.key in relevant:
-            crowds.setdefault(where, []).append(meta)
-    return crowds
+def _crowds(ours: list[MetaDir]) -> dict[tuple[int, str], list[MetaDir]]:
+    """The directories of each ``(slot, key)`` held by several, in order."""
+    groups: dict[tuple[int, str], list[MetaDir]] = {}
+    for meta in ours:
+        groups.setdefault((meta.slot, meta.key), []).append(meta)
+    return {where: crowd for where, crowd in groups.items() if len(crowd) > 1}
 
 
 def _resolve(crowd: list[MetaDir], diagnostics: list[Diagnostic]) -> tuple[MetaDir, bytes] | None:

@@ -19,7 +19,7 @@ from _thread import get_ident
 
 from registry_core import registry as _registry
 from registry_core.discovery import _compat
-from registry_core.discovery._scan import GROUP, _Value, path_fingerprint, scan
+from registry_core.discovery._scan import GROUP, PathWatch, _Value, scan
 from registry_core.errors import (
     PluginLoadError,
     RegistryError,
@@ -161,7 +161,7 @@ class Discovery:
         self._scanned = False
         self._plugins: dict[str, _Plugin] = {}
         self._diagnostics: tuple[Diagnostic, ...] = ()
-        self._fingerprint: tuple[object, ...] = ()  # issue 9: sys.path at the last scan
+        self._watch = PathWatch()  # issue 9: has sys.path changed since the last scan?
         self._disabled = False
         self._blocked: frozenset[str] = frozenset()
         # scope -> ident of the thread importing it; ident -> scope it waits for.
@@ -175,7 +175,7 @@ class Discovery:
             twin._scanned = self._scanned
             twin._plugins = {scope: plugin.copy() for scope, plugin in self._plugins.items()}
             twin._diagnostics = self._diagnostics
-            twin._fingerprint = self._fingerprint
+            twin._watch = PathWatch(self._watch.fingerprint)
             twin._disabled = self._disabled
             twin._blocked = self._blocked
         return twin
@@ -211,7 +211,7 @@ class Discovery:
         if not self._disabled:
             result = scan(sys.path)
             diagnostics = result.diagnostics
-            self._fingerprint = result.fingerprint
+            self._watch = PathWatch(result.fingerprint)
             by_scope: dict[str, list[EntryPointRecord]] = {}
             for record in result.entry_points:
                 by_scope.setdefault(record.scope, []).append(record)
@@ -320,11 +320,11 @@ class Discovery:
     def _rescan_if_path_changed(self) -> bool:
         """For a scope the last scan did not find: rescan if ``sys.path`` changed since.
 
-        One ``stat`` per ``sys.path`` entry (issue 9): a plugin installed while
-        the process runs is found without ``refresh()``; an unchanged path
+        At most one ``stat`` per ``sys.path`` entry (issue 9): a plugin installed
+        while the process runs is found without ``refresh()``; an unchanged path
         costs no rescan. True if it rescanned.
         """
-        if self._disabled or path_fingerprint(list(sys.path)) == self._fingerprint:
+        if self._disabled or not self._watch.changed(sys.path):
             return False
         with self._cond:
             self._rescan()
