@@ -1,13 +1,32 @@
-"""Parsers for the metadata files discovery reads: pure functions over text.
+"""Reading the metadata files of a distribution, as ``importlib.metadata`` reads them.
 
-Each one reads a file the way ``importlib.metadata`` reads it, so that discovery
-and the standard library agree on what a distribution advertises and requires,
-and reports, beside the result, what in the file is wrong. Nothing here touches
-the file system, and nothing imports ``re`` (``packaging`` is imported only by
-:func:`newest`, and only when it is called).
+The parsers are pure functions over text (``parse_header``, ``parse_entry_points``,
+``parse_value``, ``requires_from_egg_info``, ``newest``), so that discovery and the
+standard library agree on what a distribution advertises and requires; each
+reports, beside its result, what in the file is wrong. :func:`read_plugin` puts
+them together for the winning metadata directory of a plugin: its records, and
+a :class:`Diagnostic` for every problem. Nothing here imports ``re``
+(``packaging`` is imported only by :func:`newest` and :func:`is_version`, when
+called).
 """
 
 from __future__ import annotations
+
+import os
+
+from registry_core.discovery._layout import read_file
+from registry_core.discovery._records import (
+    GROUP,
+    RESERVED_SCOPE,
+    Diagnostic,
+    EntryPointRecord,
+)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from registry_core.discovery._layout import MetaDir
 
 __all__ = [
     "is_version",
@@ -15,9 +34,11 @@ __all__ = [
     "parse_entry_points",
     "parse_header",
     "parse_value",
+    "read_plugin",
     "requires_from_egg_info",
 ]
 
+_ENTRY_POINTS = os.sep + "entry_points.txt"
 _BOM = "\ufeff"
 
 
@@ -280,3 +301,108 @@ def is_version(text: str) -> bool:
     except InvalidVersion:
         return False
     return True
+
+
+def read_plugin(
+    meta: MetaDir,
+    data: bytes | OSError,
+    header: bytes,
+    records: list[EntryPointRecord],
+    diagnostics: list[Diagnostic],
+) -> None:
+    """Turn the winning directory of a candidate into records, or diagnostics.
+
+    ``data`` is its ``entry_points.txt`` (or the error reading it), ``header`` the
+    header block of its metadata file.
+    """
+    name, version, requires = parse_header(header)
+    ep_path = meta.path + _ENTRY_POINTS
+    if isinstance(data, OSError):
+        from registry_core.discovery._diagnostics import unreadable
+
+        diagnostics.append(unreadable(meta, ep_path, data, name))
+        return
+    reinstall = f"Reinstall it: pip install --force-reinstall {name or meta.folder_name}"
+    if name is None or version is None:
+        problem = "has no Name field" if name is None else "has no Version field"
+        message = f"{meta.metadata} {problem}, so the distribution is ignored. {reinstall}"
+        diagnostics.append(Diagnostic(path=meta.path, distribution=name, message=message))
+        return
+    report = f"Report this to the authors of {name}."
+
+    def diagnose(message: str) -> None:
+        diagnostics.append(Diagnostic(path=meta.path, distribution=name, message=message))
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        diagnose(
+            f"{ep_path}, line {line}: byte {data[exc.start]:#04x} is not valid UTF-8, so none "
+            f"of {name}'s {GROUP} entry points are used. {reinstall} (if the file was edited "
+            "or damaged), else report this to its authors."
+        )
+        return
+    if not requires and meta.metadata_name:
+        requires = _egg_info_requires(meta, diagnose)
+    entries, problems = parse_entry_points(text, GROUP)
+    for line, problem in problems:
+        diagnose(f"{ep_path}, line {line}: {problem}.")
+
+    first_line: dict[str, int] = {}
+    for line, scope, value in entries:
+        if scope in first_line:
+            diagnose(
+                f"{ep_path}, line {line}: scope {scope!r} is declared again (first on line "
+                f"{first_line[scope]}); only the first declaration is used, as "
+                f"importlib.metadata uses it. {report}"
+            )
+            continue
+        first_line[scope] = line
+        where = f"{ep_path}, line {line}: the {GROUP} entry point {scope!r} = {value!r}"
+        target = parse_value(value)
+        if not scope or "." in scope or any(c.isspace() for c in scope):
+            diagnose(
+                f"{where} has an invalid scope name (it must be non-empty, without '.' "
+                f"or whitespace), so it is ignored. {report}"
+            )
+        elif scope == RESERVED_SCOPE:
+            diagnose(
+                f"{where} claims the scope {RESERVED_SCOPE!r}, which is reserved for the "
+                f"framework's own registries, so it is ignored. {report}"
+            )
+        elif target is None:
+            diagnose(
+                f"{where} does not name a module (expected 'module', 'module:attribute' or "
+                f"either followed by '[extras]', with dotted Python names such as "
+                f"'toydet.registry'), so it is ignored. {report}"
+            )
+        else:
+            records.append(
+                EntryPointRecord(
+                    scope=scope,
+                    module=target[0],
+                    attr=target[1],
+                    distribution=name,
+                    key=meta.key,
+                    version=version,
+                    requires=requires,
+                    path=meta.path,
+                )
+            )
+
+
+def _egg_info_requires(meta: MetaDir, diagnose: Callable[[str], None]) -> tuple[str, ...]:
+    """The requirements in ``requires.txt``, for metadata without ``Requires-Dist``."""
+    try:
+        data = read_file(meta, "requires.txt")
+    except OSError as exc:
+        diagnose(
+            f"cannot read {meta.path}{os.sep}requires.txt ({exc.strerror or exc}), so the "
+            "distribution's requirements are unknown and it counts as compatible. Fix the "
+            "file or reinstall the distribution"
+        )
+        return ()
+    if data is None:
+        return ()
+    return requires_from_egg_info(data.decode("utf-8", "replace"))

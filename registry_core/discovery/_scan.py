@@ -46,7 +46,6 @@ from __future__ import annotations
 import os
 import time
 
-from registry_core.discovery._entries import ignored, leftover, older, read_plugin, unreadable
 from registry_core.discovery._layout import (
     MetaDir,
     has_file,
@@ -55,7 +54,7 @@ from registry_core.discovery._layout import (
     read_file,
     valid_key,
 )
-from registry_core.discovery._metadata import newest, parse_header
+from registry_core.discovery._metadata import newest, parse_header, read_plugin
 from registry_core.discovery._records import (
     GROUP,
     RESERVED_SCOPE,
@@ -69,6 +68,7 @@ from registry_core.discovery._records import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from types import ModuleType
 
 __all__ = [
     "GROUP",
@@ -201,7 +201,7 @@ def scan(paths: Iterable[str]) -> ScanResult:
         found.append(meta)
 
     records: list[EntryPointRecord] = []
-    diagnostics: list[Diagnostic] = [ignored(meta) for meta in misnamed]
+    diagnostics: list[Diagnostic] = [_say().ignored(meta) for meta in misnamed]
     ours = [meta for meta in found if meta.key in relevant]
     crowds = _crowds(ours)
     resolved: set[tuple[int, str]] = set()
@@ -227,16 +227,16 @@ def scan(paths: Iterable[str]) -> ScanResult:
             if has_file(meta, meta.metadata_name):
                 decided.add(key)
             else:
-                _add(diagnostics, leftover(meta))
+                _add(diagnostics, _say().leftover(meta))
             continue
         try:
             header = read_file(meta, meta.metadata_name, header_only=True)
         except OSError as exc:
             decided.add(key)
-            diagnostics.append(unreadable(meta, meta.metadata, exc, None))
+            diagnostics.append(_say().unreadable(meta, meta.metadata, exc, None))
             continue
         if header is None:
-            _add(diagnostics, leftover(meta))
+            _add(diagnostics, _say().leftover(meta))
             continue
         decided.add(key)
         read_plugin(meta, meta.entry_points, header, records, diagnostics)
@@ -302,10 +302,10 @@ def _resolve(crowd: list[MetaDir], diagnostics: list[Diagnostic]) -> tuple[MetaD
         try:
             header = read_file(meta, meta.metadata_name, header_only=True)
         except OSError as exc:
-            reports[index] = unreadable(meta, meta.metadata, exc, None)
+            reports[index] = _say().unreadable(meta, meta.metadata, exc, None)
             continue
         if header is None:
-            reports[index] = leftover(meta)
+            reports[index] = _say().leftover(meta)
             continue
         name, version, _ = parse_header(header)
         candidates.append((meta, header, name, version))
@@ -315,7 +315,7 @@ def _resolve(crowd: list[MetaDir], diagnostics: list[Diagnostic]) -> tuple[MetaD
         winner = candidates[best]
         for candidate in candidates:
             if candidate is not winner:
-                reports[crowd.index(candidate[0])] = older(candidate, winner)
+                reports[crowd.index(candidate[0])] = _say().older(candidate, winner)
     for index in sorted(reports):
         _add(diagnostics, reports[index])
     return None if winner is None else (winner[0], winner[1])
@@ -324,3 +324,10 @@ def _resolve(crowd: list[MetaDir], diagnostics: list[Diagnostic]) -> tuple[MetaD
 def _add(diagnostics: list[Diagnostic], diagnostic: Diagnostic | None) -> None:
     if diagnostic is not None:
         diagnostics.append(diagnostic)
+
+
+def _say() -> ModuleType:
+    """The diagnostics' module, imported on the first problem to report."""
+    from registry_core.discovery import _diagnostics
+
+    return _diagnostics
