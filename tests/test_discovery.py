@@ -9,6 +9,7 @@ fixture removes the fake modules from ``sys.modules``.
 
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 import sys
@@ -312,22 +313,19 @@ def test_disable_autoload(plugin_site: PluginSite, monkeypatch: pytest.MonkeyPat
     assert "offdet" not in sys.modules
 
 
-def test_refresh_finds_a_distribution_installed_at_run_time(plugin_site: PluginSite) -> None:
-    assert MODELS.get("latedet.NetA") is None
-    # write without the fixture's automatic rescan: discovery must not see it yet
-    from registry_core._fakedist import distribution_tree, write_tree
-
-    write_tree(
-        plugin_site.path,
-        distribution_tree(
-            "latedet",
-            scopes={"latedet": "latedet.registry"},
-            modules={"latedet/__init__.py": "", "latedet/registry.py": registry_source()},
-        ),
+def test_refresh_finds_what_a_changed_path_entry_does_not_show(plugin_site: PluginSite) -> None:
+    """A file rewritten inside an existing metadata folder changes no sys.path entry."""
+    plugin_site.add_distribution(
+        "latedet",
+        modules={"latedet/__init__.py": "", "latedet/registry.py": registry_source()},
     )
-    import importlib
-
-    importlib.invalidate_caches()
+    os.utime(plugin_site.path, (1_000_000_000, 1_000_000_000))  # settled long ago
+    registry_core.refresh()
+    assert MODELS.get("latedet.NetA") is None
+    # an editable install rewriting its entry points in place: the site folder keeps its time
+    (plugin_site.path / "latedet-1.0.dist-info" / "entry_points.txt").write_text(
+        "[registry_core.scopes]\nlatedet = latedet.registry\n"
+    )
     assert "latedet" not in registry_core.available_scopes()
     assert MODELS.get("latedet.NetA") is None
     registry_core.refresh()
@@ -343,33 +341,148 @@ def test_broken_metadata_never_breaks_the_host(plugin_site: PluginSite) -> None:
             },
             "badvalue-1.0.dist-info": {
                 "METADATA": "Metadata-Version: 2.1\nName: badvalue\nVersion: 1.0\n",
-                "entry_points.txt": "[registry_core.scopes]\nbadvalue = badvalue.registry:attr\n",
+                "entry_points.txt": "[registry_core.scopes]\nbadvalue = badvalue/registry\n",
             },
             "nometa-1.0.dist-info": {
                 "entry_points.txt": "[registry_core.scopes]\nnometa = nometa.registry\n",
             },
-            "badversion-1.0.dist-info": {
-                "METADATA": "Metadata-Version: 2.1\nName: badversion\nVersion: one point oh\n",
-                "entry_points.txt": "[registry_core.scopes]\nbadversion = badversion.registry\n",
+            "badline-1.0.dist-info": {
+                "METADATA": "Metadata-Version: 2.1\nName: badline\nVersion: 1.0\n",
+                "entry_points.txt": "[console_scripts]\nbadline\n"
+                "[registry_core.scopes]\n; hand-edited\nbadline = badline.registry\n",
             },
             "emptyleftover-1.0.dist-info": {},
         }
     )
     add_plugin(plugin_site, "emptyleftover")
     add_plugin(plugin_site, "gooddet")
+    plugin_site.add({"badline": {"__init__.py": "", "registry.py": registry_source()}})
     table = registry_core.available_scopes()
-    assert "gooddet" in table and "emptyleftover" in table
-    for name in ("badini", "badvalue", "nometa", "badversion"):
+    assert {"gooddet", "emptyleftover", "badline"} <= set(table)
+    for name in ("badini", "badvalue", "nometa"):
         assert name not in table
     paths = {os.path.basename(d.path) for d in table.diagnostics}
     assert {
         "badini-1.0.dist-info",
         "badvalue-1.0.dist-info",
         "nometa-1.0.dist-info",
-        "badversion-1.0.dist-info",
+        "badline-1.0.dist-info",
     } <= paths
     assert MODELS.get("gooddet.NetA") is not None
     assert MODELS.get("emptyleftover.NetA") is not None
+    assert MODELS.get("badline.NetA") is not None
+
+
+def add_valued_plugin(site: PluginSite, package: str, value: str, body: str = "") -> None:
+    site.add_distribution(
+        package,
+        scopes={package: value},
+        modules={
+            f"{package}/__init__.py": "",
+            f"{package}/registry.py": registry_source(body),
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["{p}.registry:setup", "{p}.registry:Holder.setup [torch]", "{p}.registry [torch, cuda]"],
+)
+def test_an_entry_point_may_name_an_attribute_and_extras(
+    plugin_site: PluginSite, value: str
+) -> None:
+    body = "def setup():\n    pass\nclass Holder:\n    setup = setup\n"
+    add_valued_plugin(plugin_site, "attrdet", value.format(p="attrdet"), body)
+    info = registry_core.available_scopes()["attrdet"]
+    assert info.module == "attrdet.registry"
+    assert MODELS.get("attrdet.NetA") is not None
+    assert registry_core.available_scopes()["attrdet"].status == "loaded"
+
+
+def test_an_entry_point_attribute_that_is_missing_fails_the_scope(plugin_site: PluginSite) -> None:
+    add_valued_plugin(
+        plugin_site, "missdet", "missdet.registry:Holder.setup", "class Holder: ...\n"
+    )
+    add_plugin(plugin_site, "gooddet")
+    with pytest.raises(PluginLoadError) as info:
+        MODELS.get("missdet.NetA")
+    error = info.value
+    assert isinstance(error.__cause__, AttributeError)
+    assert str(error).startswith(
+        "plugin scope 'missdet': module 'missdet.registry' of distribution missdet 1.0 was "
+        "imported, but it has no attribute 'Holder.setup', which its entry point missdet = "
+        "missdet.registry:Holder.setup names (AttributeError: "
+    )
+    assert "Fix the entry point or reinstall missdet" in str(error)
+    assert "missdet" not in MODELS.children  # what its import attached is taken out again
+    assert registry_core.available_scopes()["missdet"].status == "failed"
+    with pytest.raises(PluginLoadError):
+        MODELS.build({"type": "missdet.NetA"})
+    assert MODELS.get("gooddet.NetA") is not None
+
+
+def test_a_plugin_installed_after_the_first_scan_is_found(plugin_site: PluginSite) -> None:
+    from registry_core._fakedist import distribution_tree, write_tree
+
+    assert "latedet" not in registry_core.available_scopes()  # scanned; latedet is not there
+    for name in ("latedet", "laterdet"):
+        # written as pip writes it, without the fixture's rescan and without refresh()
+        write_tree(
+            plugin_site.path,
+            distribution_tree(
+                name,
+                scopes={name: f"{name}.registry"},
+                modules={f"{name}/__init__.py": "", f"{name}/registry.py": registry_source()},
+            ),
+        )
+    importlib.invalidate_caches()
+    assert MODELS.get("latedet.NetA") is not None
+    assert registry_core.load_scope("laterdet").status == "loaded"
+
+
+def test_an_unchanged_path_costs_no_rescan(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """In a child whose every sys.path entry is old: misses never rescan, a change does."""
+    site = tmp_path / "site"
+    site.mkdir()
+    package = os.path.dirname(os.path.dirname(registry_core.__file__))
+    code = textwrap.dedent(
+        """\
+        import os, sys, time
+        import registry_core
+        from registry_core.discovery import _loader as _state
+        from registry_core._fakedist import distribution_tree, write_tree
+        calls = []
+        real = _state.scan
+        _state.scan = lambda paths: calls.append(1) or real(paths)
+        for _ in range(3):
+            assert registry_core.MODELS.get("nowhere.NetA") is None
+        print(len(calls))
+        write_tree(sys.argv[1], distribution_tree("latedet", scopes={"latedet": "x.registry"}))
+        os.utime(sys.argv[1], (1e9 + 1, 1e9 + 1))
+        time.sleep(0.2)  # a settled path is looked at again at most every 0.1 s
+        assert registry_core.MODELS.get("nowhere.NetA") is None  # the path changed: one rescan
+        assert registry_core.MODELS.get("nowhere.NetA") is None
+        print(len(calls), sorted(registry_core.available_scopes()))
+        """
+    )
+    import subprocess
+
+    copy = tmp_path / "pkg"
+    import shutil
+
+    shutil.copytree(os.path.join(package, "registry_core"), copy / "registry_core")
+    for folder in (tmp_path, copy, site):  # nothing on the child's path changed lately
+        os.utime(folder, (1e9, 1e9))
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", code, str(site)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": os.pathsep.join([str(copy), str(site)]), "REGISTRY_CORE_CACHE_DIR": ""},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["1", "2 ['latedet']"]
 
 
 def test_attaching_under_a_scope_another_distribution_owns(plugin_site: PluginSite) -> None:

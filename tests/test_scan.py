@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import doctest
 import errno
+import importlib
+import importlib.metadata
 import os
+import sys
 
 import pytest
 
 from registry_core import _fakedist
 from registry_core._fakedist import distribution_tree, write_tree
-from registry_core.discovery import _scan
+from registry_core.discovery import _layout, _metadata, _records, _scan
 from registry_core.discovery._scan import (
     GROUP,
     Diagnostic,
     EntryPointRecord,
+    PathWatch,
     ScanResult,
     find_version,
     normalize_name,
+    path_fingerprint,
     scan,
 )
 
@@ -75,10 +80,12 @@ def record(
     key: str | None = None,
     version: str = "1.0",
     requires: Sequence[str] = (),
+    attr: str | None = None,
 ) -> EntryPointRecord:
     return EntryPointRecord(
         scope=scope,
         module=module,
+        attr=attr,
         distribution=distribution,
         key=normalize_name(distribution) if key is None else key,
         version=version,
@@ -109,6 +116,29 @@ def malformed_message(ep_path: str, problem: str, name: str = "toydet") -> str:
 
 
 TOYDET = "toydet-1.0.dist-info"
+
+
+def stdlib_eps(*entries: str, raising: bool = True) -> list[Any] | None:
+    """Our group's entry points as ``importlib.metadata.entry_points`` gives them with
+    ``sys.path`` set to ``entries``; with ``raising=False``, ``None`` where it raises."""
+    saved = sys.path[:]
+    sys.path[:] = list(entries)
+    importlib.invalidate_caches()
+    try:
+        return list(importlib.metadata.entry_points(group=GROUP))
+    except Exception:
+        if raising:
+            raise
+        return None
+    finally:
+        sys.path[:] = saved
+        importlib.invalidate_caches()
+
+
+def stdlib_entry_points(*entries: str, raising: bool = True) -> list[tuple[str, str]] | None:
+    """``(name, module)`` of each of :func:`stdlib_eps`."""
+    eps = stdlib_eps(*entries, raising=raising)
+    return None if eps is None else [(ep.name, ep.module) for ep in eps]
 
 
 # -- plain plugins --------------------------------------------------------------
@@ -162,12 +192,20 @@ def test_every_scope_of_a_distribution_in_file_order(tmp_path: Path) -> None:
 def test_tolerated_entry_points_syntax(tmp_path: Path) -> None:
     text = (
         "# written by hand\r\n\r\n[console_scripts]\r\ntoydet = toydet.cli:main\r\n"
-        f"[{GROUP}]\r\n; a comment\r\n   toydet   =   toydet.registry   \r\n"
+        f"[{GROUP}]\r\n   toydet   =   toydet.registry   \r\n"
         f"[{GROUP}.extra]\r\nother = other.registry\r\n[ {GROUP} ]\r\nspaced = spaced.registry\r\n"
+        f"[[{GROUP}]]\r\n\tbracketed=bracketed.registry\r\n"
     )
     site = make_site(tmp_path / "site", with_file(plugin(), "entry_points.txt", text))
 
-    assert scan([site]) == only(record(site, TOYDET, "toydet", "toydet.registry"))
+    assert scan([site]) == only(
+        record(site, TOYDET, "toydet", "toydet.registry"),
+        record(site, TOYDET, "bracketed", "bracketed.registry"),
+    )
+    assert stdlib_entry_points(site) == [
+        ("toydet", "toydet.registry"),
+        ("bracketed", "bracketed.registry"),
+    ]
 
 
 def test_egg_info_directories(tmp_path: Path) -> None:
@@ -325,43 +363,172 @@ def test_a_dist_info_without_metadata_is_reported_and_shadows_nothing(tmp_path: 
 
 
 @pytest.mark.parametrize(
-    ("text", "problem"),
+    ("text", "scopes", "problems"),
     [
         (
             f"toydet = toydet.registry\n[{GROUP}]\n",
-            "line 1: 'toydet = toydet.registry' comes before any [section] header",
+            [],
+            [
+                "line 1: 'toydet = toydet.registry' comes before the first [section] header, "
+                "so it is ignored, as importlib.metadata ignores it."
+            ],
         ),
-        (f"[{GROUP}]\ntoydet\n", "line 2: 'toydet' is not a 'name = value' line"),
+        (
+            f"[{GROUP}]\ntoydet\ngood = toydet.good\n",
+            ["good"],
+            [
+                "line 2: 'toydet' is not a 'name = value' line, so it is skipped; "
+                "importlib.metadata fails on the whole file, which breaks every tool that "
+                "lists entry points: fix or delete the line."
+            ],
+        ),
         (
             f"[{GROUP}\ntoydet = toydet.registry\n",
-            f"line 1: '[{GROUP}' is not a valid [section] header",
+            [],
+            [
+                f"line 1: '[{GROUP}' and 1 more line come before the first [section] header, "
+                "so they are ignored, as importlib.metadata ignores them."
+            ],
         ),
-        (
-            f"[{GROUP}]\ntoydet = toydet.registry\n[ ]\n",
-            "line 3: '[ ]' is not a valid [section] header",
-        ),
+        (f"[{GROUP}]\ntoydet = toydet.registry\n[ ]\nx = y\n", ["toydet"], []),
         (
             f"[{GROUP}]\ntoydet = toydet.registry\n\n[console_scripts]\ntoydet-cli\n",
-            "line 5: 'toydet-cli' is not a 'name = value' line",
+            ["toydet"],
+            [
+                "line 5: 'toydet-cli' is not a 'name = value' line, so it is skipped; "
+                "importlib.metadata fails on the whole file, which breaks every tool that "
+                "lists entry points: fix or delete the line."
+            ],
+        ),
+        (
+            f"[{GROUP}]\n[console_scripts\ntoydet = toydet.registry\n",
+            ["toydet"],  # the broken header starts no section: the entry stays in ours
+            [
+                "line 2: '[console_scripts' is neither a [section] header nor a 'name = value' "
+                "line, so it is skipped; importlib.metadata fails on the whole file, which "
+                "breaks every tool that lists entry points: fix or delete the line."
+            ],
         ),
     ],
 )
-def test_a_malformed_entry_points_file_drops_the_distribution(
-    tmp_path: Path, text: str, problem: str
+def test_a_bad_line_is_skipped_and_the_rest_is_read(
+    tmp_path: Path, text: str, scopes: list[str], problems: list[str]
 ) -> None:
     site = make_site(tmp_path / "site", with_file(plugin(), "entry_points.txt", text))
     path = os.path.join(site, TOYDET)
+    ep_path = os.path.join(path, "entry_points.txt")
+    modules = {"toydet": "toydet.registry", "good": "toydet.good"}
 
     assert scan([site]) == ScanResult(
-        entry_points=(),
-        diagnostics=(
-            Diagnostic(
-                path=path,
-                distribution="toydet",
-                message=malformed_message(os.path.join(path, "entry_points.txt"), problem),
-            ),
+        entry_points=tuple(record(site, TOYDET, s, modules[s]) for s in scopes),
+        diagnostics=tuple(
+            Diagnostic(path=path, distribution="toydet", message=f"{ep_path}, {p}")
+            for p in problems
         ),
     )
+    stdlib = stdlib_entry_points(site, raising=False)
+    if stdlib is not None:  # where the standard library does not fail, it agrees
+        assert stdlib == [(s, modules[s]) for s in scopes]
+
+
+# -- hand-edited entry_points.txt ----------------------------------------------------------
+
+
+def hand_edited(tmp_path: Path, text: str | bytes) -> tuple[str, ScanResult, list[str]]:
+    """Scan a site whose toydet has ``text`` as its entry_points.txt.
+
+    Returns the site, the result, and the diagnostics' messages with the file's path cut.
+    """
+    site = make_site(tmp_path / "site", with_file(plugin(), "entry_points.txt", text))
+    result = scan([site])
+    prefix = os.path.join(site, TOYDET, "entry_points.txt") + ", "
+    assert all(d.message.startswith(prefix) for d in result.diagnostics)
+    return site, result, [d.message[len(prefix) :] for d in result.diagnostics]
+
+
+def test_a_semicolon_comment_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    text = f"[{GROUP}]\n; disabled for now\ntoydet = toydet.registry\n"
+    site, result, messages = hand_edited(tmp_path, text)
+
+    assert result.entry_points == (record(site, TOYDET, "toydet", "toydet.registry"),)
+    assert messages == [
+        "line 2: '; disabled for now' is a ';' comment, so it is skipped; importlib.metadata "
+        "does not know ';' comments and fails on the whole file, which breaks every tool "
+        "that lists entry points: write '#' comments instead."
+    ]
+    with pytest.raises(TypeError):  # what the standard library does with it
+        stdlib_eps(site)
+
+
+def test_an_entry_commented_out_with_a_semicolon(tmp_path: Path) -> None:
+    text = f"[{GROUP}]\n;old = old.registry\ntoydet = toydet.registry\n"
+    site, result, messages = hand_edited(tmp_path, text)
+
+    assert result.entry_points == (record(site, TOYDET, "toydet", "toydet.registry"),)
+    assert messages == [
+        "line 2: ';old = old.registry' looks like an entry point commented out with ';', "
+        "which importlib.metadata reads as an entry point named ';old'; discovery ignores "
+        "it: comment it out with '#' instead."
+    ]
+    assert stdlib_entry_points(site) == [(";old", "old.registry"), ("toydet", "toydet.registry")]
+
+
+def test_a_byte_order_mark_with_crlf_hides_the_first_section_as_for_the_stdlib(
+    tmp_path: Path,
+) -> None:
+    text = (
+        f"[{GROUP}]\r\ntoydet = toydet.registry\r\n\r\n[console_scripts]\r\n"
+        "toydet = toydet.cli:main\r\n"
+    ).encode("utf-8-sig")
+    site, result, messages = hand_edited(tmp_path, text)
+
+    assert result.entry_points == ()
+    assert stdlib_entry_points(site) == []
+    assert messages == [
+        f"line 1: '\\ufeff[{GROUP}]' and 1 more line come before the first [section] header, "
+        "so they are ignored, as importlib.metadata ignores them. The file starts with a "
+        "UTF-8 byte-order mark, which importlib.metadata reads as part of the first line, so "
+        "that the section header on it does not count: save the file as UTF-8 without a "
+        "byte-order mark."
+    ]
+
+
+def test_a_byte_order_mark_before_a_comment_hides_nothing(tmp_path: Path) -> None:
+    text = f"# generated\r\n[{GROUP}]\r\ntoydet = toydet.registry\r\n".encode("utf-8-sig")
+    site, result, messages = hand_edited(tmp_path, text)
+
+    assert result.entry_points == (record(site, TOYDET, "toydet", "toydet.registry"),)
+    assert stdlib_entry_points(site) == [("toydet", "toydet.registry")]
+    assert messages == []
+
+
+def test_hand_edited_files_never_hide_other_distributions(tmp_path: Path) -> None:
+    broken = {
+        "semi": f"[{GROUP}]\n; note\nsemi = semi.registry\n",
+        "stray": f"stray line\n[{GROUP}]\nstray = stray.registry\n",
+        "other": f"[console_scripts]\nno equals sign\n[{GROUP}]\nother = other.registry\n",
+        "twice": f"[{GROUP}]\ntwice = twice.a\ntwice = twice.b\n",
+        "bom": f"# hi\r\n[{GROUP}]\r\nbom = bom.registry\r\n".encode("utf-8-sig"),
+    }
+    trees = [with_file(plugin(name), "entry_points.txt", text) for name, text in broken.items()]
+    site = make_site(tmp_path / "site", *trees, plugin("gooddet"))
+
+    result = scan([site])
+
+    assert sorted((r.scope, r.module) for r in result.entry_points) == [
+        ("bom", "bom.registry"),
+        ("gooddet", "gooddet.registry"),
+        ("other", "other.registry"),
+        ("semi", "semi.registry"),
+        ("stray", "stray.registry"),
+        ("twice", "twice.a"),
+    ]
+    assert sorted({os.path.basename(d.path) for d in result.diagnostics}) == [
+        "other-1.0.dist-info",
+        "semi-1.0.dist-info",
+        "stray-1.0.dist-info",
+        "twice-1.0.dist-info",
+    ]
 
 
 def test_undecodable_entry_points_drop_the_distribution(tmp_path: Path) -> None:
@@ -402,8 +569,8 @@ def entry_message(ep_path: str, line: int, scope: str, value: str, what: str) ->
 
 
 NOT_A_MODULE = (
-    "does not name a module (expected a dotted module path such as 'toydet.registry', "
-    "without ':attribute' or '[extras]')"
+    "does not name a module (expected 'module', 'module:attribute' or either followed by "
+    "'[extras]', with dotted Python names such as 'toydet.registry')"
 )
 BAD_SCOPE = "has an invalid scope name (it must be non-empty, without '.' or whitespace)"
 
@@ -411,14 +578,18 @@ BAD_SCOPE = "has an invalid scope name (it must be non-empty, without '.' or whi
 @pytest.mark.parametrize(
     "value",
     [
-        "toydet.registry:attr",
-        "toydet.registry [extra]",
         "1abc",
         "",
         "toydet..registry",
         ".toydet",
         "toydet/registry",
         "toydet.registry # comment",
+        "toydet.registry:",
+        "toydet.registry:a:b",
+        "toydet.registry:1st",
+        ":attr",
+        "toydet.registry [extra",
+        "toydet registry",
     ],
 )
 def test_a_value_that_is_not_a_module_path_is_skipped(tmp_path: Path, value: str) -> None:
@@ -437,6 +608,30 @@ def test_a_value_that_is_not_a_module_path_is_skipped(tmp_path: Path, value: str
             ),
         ),
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "module", "attr"),
+    [
+        ("toydet.registry", "toydet.registry", None),
+        ("toydet.registry:setup", "toydet.registry", "setup"),
+        ("toydet.registry:Holder.setup", "toydet.registry", "Holder.setup"),
+        ("toydet.registry [torch]", "toydet.registry", None),
+        ("toydet.registry:setup [torch, cuda]", "toydet.registry", "setup"),
+        ("toydet.registry : setup", "toydet.registry", "setup"),
+        ("toydet.registry[torch]", "toydet.registry", None),
+        ("toydet [a] [b]", "toydet", None),
+    ],
+)
+def test_entry_point_values_with_attributes_and_extras(
+    tmp_path: Path, value: str, module: str, attr: str | None
+) -> None:
+    site = make_site(tmp_path / "site", plugin(scopes={"toydet": value}))
+
+    assert scan([site]) == only(record(site, TOYDET, "toydet", module, attr=attr))
+    eps = stdlib_eps(site)
+    assert eps is not None
+    assert [(ep.module, ep.attr) for ep in eps] == [(module, attr)]
 
 
 @pytest.mark.parametrize("scope", ["", "toy.det", "toy det", "toy\tdet"])
@@ -460,7 +655,7 @@ def test_an_invalid_scope_name_is_skipped(tmp_path: Path, scope: str) -> None:
 
 def test_a_scope_declared_twice_keeps_the_first(tmp_path: Path) -> None:
     text = (
-        f"[{GROUP}]\ntoydet = toydet.registry\nbad = bad:attr\n\n"
+        f"[{GROUP}]\ntoydet = toydet.registry\nbad = bad/attr\n\n"
         f"[{GROUP}]\ntoydet = toydet.other\nbad = bad.registry\n"
     )
     site = make_site(tmp_path / "site", with_file(plugin(), "entry_points.txt", text))
@@ -470,7 +665,8 @@ def test_a_scope_declared_twice_keeps_the_first(tmp_path: Path) -> None:
     def again(line: int, scope: str, first: int) -> str:
         return (
             f"{ep_path}, line {line}: scope {scope!r} is declared again (first on line {first}); "
-            "only the first declaration is used. Report this to the authors of toydet."
+            "only the first declaration is used, as importlib.metadata uses it. Report this to "
+            "the authors of toydet."
         )
 
     assert scan([site]) == ScanResult(
@@ -479,12 +675,15 @@ def test_a_scope_declared_twice_keeps_the_first(tmp_path: Path) -> None:
             Diagnostic(
                 path=path,
                 distribution="toydet",
-                message=entry_message(ep_path, 3, "bad", "bad:attr", NOT_A_MODULE),
+                message=entry_message(ep_path, 3, "bad", "bad/attr", NOT_A_MODULE),
             ),
             Diagnostic(path=path, distribution="toydet", message=again(6, "toydet", 2)),
             Diagnostic(path=path, distribution="toydet", message=again(7, "bad", 3)),
         ),
     )
+    eps = stdlib_eps(site)
+    assert eps is not None
+    assert importlib.metadata.EntryPoints(eps)["toydet"].value == "toydet.registry"
 
 
 def test_the_framework_scope_is_reserved(tmp_path: Path) -> None:
@@ -518,23 +717,15 @@ def reinstall_message(metadata: str, problem: str, name: str = "toydet") -> str:
     )
 
 
-@pytest.mark.parametrize("version", ["1.0 final", "latest", "1.0-", "1.0+", "2!", "\u0661.\u0660"])
-def test_an_invalid_version_drops_the_distribution(tmp_path: Path, version: str) -> None:
+@pytest.mark.parametrize(
+    "version", ["2023.1-custom", "1.0 final", "latest", "1.0-", "1.0+", "2!", "\u0661.\u0660"]
+)
+def test_a_version_that_is_not_pep_440_is_kept_as_written(tmp_path: Path, version: str) -> None:
     site = make_site(tmp_path / "site", plugin(version=version))
     (folder,) = os.listdir(site)
-    path = os.path.join(site, folder)
-    problem = f"has Version {version!r}, which is not a valid PEP 440 version"
 
-    assert scan([site]) == ScanResult(
-        entry_points=(),
-        diagnostics=(
-            Diagnostic(
-                path=path,
-                distribution="toydet",
-                message=reinstall_message(os.path.join(path, "METADATA"), problem),
-            ),
-        ),
-    )
+    assert scan([site]) == only(record(site, folder, "toydet", "toydet.registry", version=version))
+    assert importlib.metadata.Distribution.at(os.path.join(site, folder)).version == version
 
 
 @pytest.mark.parametrize(
@@ -616,7 +807,7 @@ def test_only_the_metadata_header_block_is_read(tmp_path: Path) -> None:
     body = "A long description.\n" * 10_000
     site = make_site(tmp_path / "site", with_file(plugin(), "METADATA", header + body))
 
-    read = _scan._read(os.path.join(site, TOYDET, "METADATA"), header_only=True)
+    read = _layout.read(os.path.join(site, TOYDET, "METADATA"), header_only=True)
 
     assert read is not None
     assert read.startswith(header.encode())
@@ -763,6 +954,141 @@ def test_diagnostics_come_in_path_order(tmp_path: Path) -> None:
     )
 
 
+# -- names pip ignores, eggs -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "folder", ["~oydet-1.0.dist-info", "~-ydet-1.0.dist-info", "_toydet-1.0.dist-info"]
+)
+def test_folders_whose_name_pip_rejects_are_ignored(tmp_path: Path, folder: str) -> None:
+    stash = with_file(plugin(), "METADATA", "Metadata-Version: 2.1\nName: toydet\nVersion: 0.9\n")
+    site = make_site(tmp_path / "site", {folder: stash.pop(TOYDET)}, plugin())
+
+    result = scan([site])
+
+    assert result.entry_points == (record(site, TOYDET, "toydet", "toydet.registry"),)
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.path == os.path.join(site, folder)
+    assert "It is ignored, as pip ignores it" in diagnostic.message
+    if folder.startswith("~"):
+        assert "pip install --force-reinstall toydet" in diagnostic.message
+
+
+def test_a_stash_that_advertises_nothing_is_not_reported(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"~umpy-1.0.dist-info": {"METADATA": "Name: numpy\n"}})
+    assert scan([site]) == only()
+
+
+def test_egg_info_folders_count_in_eggs_only(tmp_path: Path) -> None:
+    info = {
+        "PKG-INFO": "Metadata-Version: 1.2\nName: hound\nVersion: 0.3\n",
+        "entry_points.txt": f"[{GROUP}]\nhound = hound.registry\n",
+    }
+    plain = make_site(tmp_path / "plain", {"EGG-INFO": info})
+    egg = make_site(tmp_path / "eggs" / "Hound-0.3-py3.11.egg", {"EGG-INFO": info})
+
+    assert scan([plain]) == only()
+    assert stdlib_entry_points(plain) == []
+    assert scan([egg]) == only(
+        record(egg, "EGG-INFO", "hound", "hound.registry", distribution="hound", version="0.3")
+    )
+    assert stdlib_entry_points(egg) == [("hound", "hound.registry")]
+
+
+def test_a_zip_without_metadata_and_a_broken_zip_give_nothing(tmp_path: Path) -> None:
+    import zipfile
+
+    empty = tmp_path / "python311.zip"
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("os.py", "")
+    broken = tmp_path / "broken.whl"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+
+    assert scan([str(empty), str(broken)]) == only()
+
+
+def test_a_zip_member_that_cannot_be_read_is_reported(tmp_path: Path) -> None:
+    import zipfile
+
+    wheel = tmp_path / "toydet-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{TOYDET}/entry_points.txt", f"[{GROUP}]\ntoydet = toydet.registry\n")
+        archive.writestr(
+            f"{TOYDET}/METADATA", "Metadata-Version: 2.1\nName: toydet\nVersion: 1.0\n"
+        )
+    data = bytearray(wheel.read_bytes())
+    assert b"Metadata-Version" not in data  # deflated: corrupt the compressed bytes
+    header = data.index(f"{TOYDET}/METADATA".encode()) + len(f"{TOYDET}/METADATA")
+    data[header : header + 4] = b"\xff\xff\xff\xff"
+    wheel.write_bytes(bytes(data))
+
+    result = scan([str(wheel)])
+
+    assert result.entry_points == ()
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.message.startswith(f"cannot read {os.path.join(wheel, TOYDET, 'METADATA')} (")
+
+
+# -- path_fingerprint -----------------------------------------------------------------------
+
+LONG_AGO = (1_000_000_000, 1_000_000_000)
+
+
+def test_the_fingerprint_changes_when_an_entry_changes(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", plugin())
+    other = make_site(tmp_path / "other")
+    for folder in (site, other):
+        os.utime(folder, LONG_AGO)
+    before = path_fingerprint([site, other])
+
+    assert path_fingerprint([site, other]) == before
+    assert scan([site, other]).fingerprint == before
+    assert path_fingerprint([site]) != before  # an entry left sys.path
+    assert path_fingerprint([site, other, str(tmp_path / "new")]) != before
+    write_tree(site, plugin("latedet"))  # an install: a new folder in the site
+    os.utime(site, (LONG_AGO[0], LONG_AGO[1] + 1))
+    assert path_fingerprint([site, other]) != before
+
+
+def test_a_fingerprint_taken_right_after_a_change_never_matches(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", plugin())  # modified just now
+    first = path_fingerprint([site])
+
+    assert path_fingerprint([site]) != first
+    os.utime(site, LONG_AGO)
+    assert path_fingerprint([site]) == path_fingerprint([site])
+
+
+def test_a_path_watch_looks_again_when_the_path_is_not_settled(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", plugin())
+    os.utime(site, LONG_AGO)
+    settled = PathWatch(path_fingerprint([site]))
+    racy = PathWatch(path_fingerprint([make_site(tmp_path / "fresh", plugin())]))
+
+    assert not settled.changed([site])
+    assert racy.changed([str(tmp_path / "fresh")])
+    assert racy.changed([str(tmp_path / "fresh")])  # every time, until it settles
+    assert PathWatch().changed([site])  # nothing scanned yet: a changed path
+
+
+def test_a_settled_path_watch_sees_a_change_after_its_pause(tmp_path: Path) -> None:
+    import time
+
+    site = make_site(tmp_path / "site", plugin())
+    os.utime(site, LONG_AGO)
+    watch = PathWatch(path_fingerprint([site]))
+    assert not watch.changed([site])
+    os.utime(site, (LONG_AGO[0], LONG_AGO[1] + 1))
+    time.sleep(0.2)  # a "no" holds for 0.1 s
+    assert watch.changed([site])
+
+
+def test_scan_results_compare_without_their_fingerprint(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", plugin())
+    assert scan([site]) == scan([site])
+    assert scan([site]).fingerprint != ()
+
+
 # -- find_version -------------------------------------------------------------------------
 
 
@@ -779,6 +1105,18 @@ def test_find_version_reads_the_first_install_with_metadata(tmp_path: Path) -> N
     assert find_version("registry-core", [broken, site]) is None
     assert find_version("registry-core", [stale]) is None
     assert find_version("toydet", [stale, site, older, str(tmp_path / "missing")]) is None
+
+
+def test_find_version_takes_the_newest_of_two_installs_in_one_folder(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path / "site",
+        distribution_tree("registry-core", "0.9"),
+        distribution_tree("registry_core", "0.10"),
+        {"~egistry_core-5.0.dist-info": {"METADATA": "Name: registry-core\nVersion: 5.0\n"}},
+    )
+    later = make_site(tmp_path / "later", distribution_tree("registry-core", "9.0"))
+
+    assert find_version("registry-core", [site, later]) == "0.10"
 
 
 # -- value objects, names, doctests ----------------------------------------------------------
@@ -811,12 +1149,13 @@ def test_value_objects_compare_hash_and_print_by_their_fields() -> None:
     )
     r = record("/s", TOYDET, "toydet", "toydet.registry")
     assert repr(r) == (
-        "EntryPointRecord(scope='toydet', module='toydet.registry', distribution='toydet', "
+        "EntryPointRecord(scope='toydet', module='toydet.registry', attr=None, "
+        "distribution='toydet', "
         f"key='toydet', version='1.0', requires=(), path={os.path.join('/s', TOYDET)!r})"
     )
 
 
-@pytest.mark.parametrize("module", [_scan, _fakedist])
+@pytest.mark.parametrize("module", [_scan, _records, _metadata, _fakedist])
 def test_doctests(module: Any) -> None:
     outcome = doctest.testmod(module)
 

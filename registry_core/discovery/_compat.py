@@ -5,6 +5,13 @@ in its metadata. The markers are evaluated for the running interpreter with
 ``extra`` empty, so a requirement that applies only to an extra never blocks a
 plugin. ``packaging`` does the parsing and the comparison.
 
+The plugin's own version plays no part (it may even not be a PEP 440 version,
+such as ``2023.1-custom`` from an old setuptools). A *running* version that is
+not PEP 440 can be compared with nothing but ``===``: a requirement with any
+other clause cannot be shown to accept it, so the plugin is refused, and the
+error says that the version could not be compared (``packaging`` itself says
+such a version satisfies no such specifier).
+
 Importing ``packaging.requirements`` costs a fresh process about 50 ms, more
 than the whole rest of discovery, so verdicts are memoised on disk. A verdict
 depends on nothing but the requirement strings, the running version and the
@@ -25,6 +32,8 @@ from registry_core.errors import IncompatiblePluginError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from packaging.requirements import Requirement
+
     from registry_core.discovery._scan import EntryPointRecord
 
 __all__ = ["CACHE_VAR", "cache_file", "check", "running_version"]
@@ -100,9 +109,12 @@ def _evaluate(wanted: list[str], running: str) -> tuple[tuple[str, ...], BaseExc
     """``(('ok',), None)``, or ``((requirement, why), parse error or None)``."""
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
-    from packaging.version import Version
+    from packaging.version import InvalidVersion, Version
 
-    version = Version(running)
+    try:
+        version: Version | None = Version(running)
+    except InvalidVersion:
+        version = None  # only '===' and a bare name can be decided
     for text in wanted:
         try:
             requirement = Requirement(text)
@@ -112,9 +124,31 @@ def _evaluate(wanted: list[str], running: str) -> tuple[tuple[str, ...], BaseExc
             continue
         if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
             continue
-        if not requirement.specifier.contains(version, prereleases=True):
+        if version is None:
+            why = _incomparable(requirement, running)
+            if why is not None:
+                return (text, why), None
+        elif not requirement.specifier.contains(version, prereleases=True):
             return (text, f"it requires {requirement}"), None
     return (_OK,), None
+
+
+def _incomparable(requirement: Requirement, running: str) -> str | None:
+    """Why a running version that is not PEP 440 fails ``requirement``, or None.
+
+    Such a version can be compared with nothing but an arbitrary equality
+    (``===``, a string comparison), as ``packaging`` says; any other clause
+    cannot be shown to hold, so it fails.
+    """
+    others = [s for s in requirement.specifier if s.operator != "==="]
+    if others:
+        return (
+            f"it requires {requirement}, and the running version {running!r} is not a "
+            f"PEP 440 version, so it cannot be compared with {others[0]}"
+        )
+    if any(s.version.lower() != running.lower() for s in requirement.specifier):
+        return f"it requires {requirement}"
+    return None
 
 
 # -- the on-disk memo -------------------------------------------------------

@@ -54,7 +54,7 @@ from registry_core.discovery._info import (
     ScopeInfo,
     ScopeTable,
 )
-from registry_core.discovery._scan import GROUP, scan
+from registry_core.discovery._scan import GROUP, PathWatch, scan
 from registry_core.discovery._transaction import Transaction
 from registry_core.discovery._units import (
     BLOCK_VAR,
@@ -98,6 +98,7 @@ class Loader:
         self._blocked: frozenset[str] = frozenset()
         self._plugins: dict[str, PluginUnit] = {}
         self._diagnostics: tuple[Diagnostic, ...] = ()
+        self._watch = PathWatch()  # has sys.path changed since the last scan?
         self._locations: WeakKeyDictionary[Registry[Any], LocationsUnit] = WeakKeyDictionary()
         # who holds the turn, and how many nested loads it has open
         self._turn: int | None = None
@@ -117,6 +118,7 @@ class Loader:
             twin._blocked = self._blocked
             twin._plugins = {scope: unit.copy() for scope, unit in self._plugins.items()}
             twin._diagnostics = self._diagnostics
+            twin._watch = PathWatch(self._watch.fingerprint)
         return twin
 
     # -- the scan ---------------------------------------------------------------
@@ -149,6 +151,7 @@ class Loader:
         if not self._disabled:
             result = scan(sys.path)
             diagnostics = result.diagnostics
+            self._watch = PathWatch(result.fingerprint)
             by_scope: dict[str, list[EntryPointRecord]] = {}
             for record in result.entry_points:
                 by_scope.setdefault(record.scope, []).append(record)
@@ -254,10 +257,29 @@ class Loader:
             self.ensure_scanned()
         unit = self._plugins.get(scope)
         if unit is None:
-            return _hook.NOT_A_PLUGIN
+            # the tree lacks it too: a plugin installed since the scan, maybe
+            if present or not self._rescan_if_path_changed():
+                return _hook.NOT_A_PLUGIN
+            unit = self._plugins.get(scope)
+            if unit is None:
+                return _hook.NOT_A_PLUGIN
         if unit.status == LOADED:
             return _hook.READY
         return self._load_plugin(unit)
+
+    def _rescan_if_path_changed(self) -> bool:
+        """For a scope the last scan did not find: rescan if ``sys.path`` changed since.
+
+        At most one ``stat`` per ``sys.path`` entry, and on a settled path at most
+        every so often (``PathWatch``): a plugin installed while the process runs
+        (``%pip install`` in a notebook) is found without ``refresh()``, and an
+        unchanged path costs no rescan. True if it rescanned.
+        """
+        if self._disabled or not self._watch.changed(sys.path):
+            return False
+        with self._cond:
+            self._rescan()
+        return True
 
     def load_locations(self, registry: Registry[Any]) -> None:
         """Import ``registry``'s locations once; a failure is undone and retried later."""
@@ -289,6 +311,8 @@ class Loader:
     def load(self, scope: str) -> ScopeInfo:
         self.ensure_scanned()
         unit = self._plugins.get(scope)
+        if unit is None and self._rescan_if_path_changed():
+            unit = self._plugins.get(scope)
         if unit is None:
             raise self.unknown(scope)
         self._load_plugin(unit)
@@ -346,7 +370,7 @@ class Loader:
             return INCOMPATIBLE, incompatible, ()
         with self._transaction(unit) as txn:
             try:
-                importlib.import_module(r.module)
+                module = importlib.import_module(r.module)
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:  # SystemExit included: a plugin never ends the host
@@ -362,6 +386,10 @@ class Loader:
                 )
                 error.__cause__ = exc
                 return FAILED, error, ()
+            missing = _missing_attribute(r, module)  # 'module:attr' entry points
+            if missing is not None:
+                txn.rollback()
+                return FAILED, missing, ()
             attached = tuple(txn.attached_scopes())
             mismatch = self._foreign_scopes(unit, attached)
             if mismatch is not None:
@@ -545,6 +573,31 @@ class _Committable(Transaction):
     def commit(self) -> None:
         self.committed = True
         self.commit_into(self.outer)
+
+
+def _missing_attribute(record: EntryPointRecord, module: object) -> PluginLoadError | None:
+    """The error when an entry point ``module:attr`` names what the module lacks."""
+    if record.attr is None:
+        return None
+    target = module
+    try:
+        for part in record.attr.split("."):
+            target = getattr(target, part)
+    except Exception as exc:  # AttributeError, or whatever a module __getattr__ raises
+        error = PluginLoadError(
+            f"plugin scope {record.scope!r}: module {record.module!r} of distribution "
+            f"{record.distribution} {record.version} was imported, but it has no attribute "
+            f"{record.attr!r}, which its entry point {record.scope} = "
+            f"{record.module}:{record.attr} names ({type(exc).__name__}: {exc}). Fix the "
+            f"entry point or reinstall {record.distribution}, or block it with "
+            f"{BLOCK_VAR}={record.scope}",
+            scope=record.scope,
+            module=record.module,
+            distribution=record.distribution,
+        )
+        error.__cause__ = exc
+        return error
+    return None
 
 
 def _calling_module() -> str | None:

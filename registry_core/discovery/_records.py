@@ -1,0 +1,168 @@
+"""What a scan of installed metadata finds: value objects, and project names.
+
+These are the scan's results (:class:`EntryPointRecord`, :class:`Diagnostic`,
+:class:`ScanResult`) and the two names every part of discovery shares: the
+entry-point group and the reserved scopes. Nothing here reads files.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "GROUP",
+    "RESERVED_SCOPE",
+    "RESERVED_SCOPES",
+    "Diagnostic",
+    "EntryPointRecord",
+    "ScanResult",
+    "normalize_name",
+]
+
+GROUP = "registry_core.scopes"
+"""The entry-point group that plugins advertise their scopes in."""
+
+RESERVED_SCOPE = "registry_core"
+"""The framework's own scope, which no plugin may claim."""
+
+RESERVED_SCOPES = {
+    RESERVED_SCOPE: "reserved for the framework's own registries",
+    "__main__": "reserved for the registries that scripts create",
+    "__mp_main__": "reserved for the registries that scripts create (in multiprocessing workers)",
+}
+"""Scopes no plugin may claim, and why."""
+
+
+class _Value:
+    """Slotted value object: equality, hash and repr over the compared slots."""
+
+    __slots__: tuple[str, ...] = ()
+    _compared: tuple[str, ...] | None = None  # None: every slot
+
+    def _astuple(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._compared or self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Value) or type(other) is not type(self):
+            return NotImplemented
+        return self._astuple() == other._astuple()
+
+    def __hash__(self) -> int:
+        return hash(self._astuple())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(
+            f"{name}={getattr(self, name)!r}" for name in self._compared or self.__slots__
+        )
+        return f"{type(self).__name__}({fields})"
+
+
+class EntryPointRecord(_Value):
+    """One scope advertised by an installed distribution (immutable by convention).
+
+    Attributes:
+        scope: The entry point's name.
+        module: The module part of the entry point's value, a dotted module path.
+        attr: The attribute part (``module:attr``), a dotted name that must exist
+            in the imported module, or ``None``. Extras (``[extra]``) are dropped.
+        distribution: The project name as ``METADATA`` spells it.
+        key: The normalised project name, taken from the metadata folder's name:
+            the identity used to tell distributions apart.
+        version: The ``Version`` from ``METADATA``, as written (it may not be a
+            PEP 440 version).
+        requires: The raw ``Requires-Dist`` values, in order (for a legacy
+            ``.egg-info`` without them, those of its ``requires.txt``).
+        path: The ``.dist-info``, ``.egg-info`` or ``EGG-INFO`` directory (inside
+            a zip: the zip's path joined with the folder's name).
+    """
+
+    __slots__ = ("scope", "module", "attr", "distribution", "key", "version", "requires", "path")  # noqa: RUF023 (the repr's order)
+
+    def __init__(
+        self,
+        *,
+        scope: str,
+        module: str,
+        distribution: str,
+        key: str,
+        version: str,
+        requires: tuple[str, ...],
+        path: str,
+        attr: str | None = None,
+    ) -> None:
+        self.scope = scope
+        self.module = module
+        self.attr = attr
+        self.distribution = distribution
+        self.key = key
+        self.version = version
+        self.requires = requires
+        self.path = path
+
+
+class Diagnostic(_Value):
+    """A problem found in installed metadata that concerns ``registry_core``.
+
+    Attributes:
+        path: The metadata directory concerned.
+        distribution: The project name as ``METADATA`` spells it, or ``None`` when
+            it could not be read.
+        message: What is wrong, in which file (and line), and what to do about it.
+    """
+
+    __slots__ = ("path", "distribution", "message")  # noqa: RUF023 (the repr's order)
+
+    def __init__(self, *, path: str, distribution: str | None, message: str) -> None:
+        self.path = path
+        self.distribution = distribution
+        self.message = message
+
+
+class ScanResult(_Value):
+    """What :func:`scan` found.
+
+    Attributes:
+        entry_points: The advertised scopes, in search-path order, after
+            de-duplication of distributions. Two different distributions may
+            advertise the same scope: both records are kept.
+        diagnostics: The problems found, in search-path order.
+        fingerprint: :func:`path_fingerprint` of the searched path, taken before
+            the scan; not part of equality.
+    """
+
+    __slots__ = ("entry_points", "diagnostics", "fingerprint")  # noqa: RUF023 (the repr's order)
+    _compared = ("entry_points", "diagnostics")
+
+    def __init__(
+        self,
+        *,
+        entry_points: tuple[EntryPointRecord, ...],
+        diagnostics: tuple[Diagnostic, ...],
+        fingerprint: tuple[object, ...] = (),
+    ) -> None:
+        self.entry_points = entry_points
+        self.diagnostics = diagnostics
+        self.fingerprint = fingerprint
+
+
+def normalize_name(name: str) -> str:
+    """Normalise a project name as PEP 503 does.
+
+    Runs of ``-``, ``_`` and ``.`` become one ``-`` and letters are lowercased.
+
+    Args:
+        name: A project name, as spelled anywhere.
+
+    Returns:
+        The normalised name.
+
+    Examples:
+        >>> normalize_name("Toy_Det")
+        'toy-det'
+        >>> normalize_name("zope.interface")
+        'zope-interface'
+        >>> normalize_name("A-_.B")
+        'a-b'
+    """
+    normalized = name.lower().replace("_", "-").replace(".", "-")
+    while "--" in normalized:
+        normalized = normalized.replace("--", "-")
+    return normalized
