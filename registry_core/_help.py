@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 
 from registry_core import _keys
-from registry_core import registry as _registry
+from registry_core import _tree as _registry
 from registry_core._scope import CURRENT
 from registry_core.errors import NotRegisteredError, ScopeNotFoundError
 

@@ -18,7 +18,7 @@ plugin's site fixture removes the ones it provided.
 
 from __future__ import annotations
 
-from registry_core import registry as _registry
+from registry_core import _tree as _registry
 from registry_core._scope import CURRENT
 
 TYPE_CHECKING = False
@@ -42,7 +42,7 @@ class Snapshot:
                 for root in _registry.live_roots()
                 for node in root._walk()
             ]
-            self._roots = dict(_registry._ROOTS)
+            self._roots = dict(_registry.ROOTS)
         self._scope = CURRENT.get()
         self._loader = _loader_copy()
         self._modules = frozenset(_modules())
@@ -58,9 +58,9 @@ class Snapshot:
                 node._children.update(children)
                 node._locations_done = locations_done
             alive = {key: found for key, found in self._roots.items() if found() is not None}
-            _registry._ROOTS.clear()
-            _registry._ROOTS.update(alive)
-            _registry._changed_everywhere()
+            _registry.ROOTS.clear()
+            _registry.ROOTS.update(alive)
+            _registry.changed_everywhere()
         CURRENT.set(self._scope)
         if self._loader is not None or "registry_core.discovery" in _modules():
             from registry_core import discovery

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pickle
 
 from registry_core import _hook
-from registry_core import registry as _registry
+from registry_core import _tree as _registry
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def restore_registry(
     for scope in path:
         child = node.children.get(scope)
         try:
-            state = _registry._loader.settle(scope, child is not None)
+            state = _registry.loader.settle(scope, child is not None)
         except Exception as exc:
             raise pickle.UnpicklingError(
                 f"cannot unpickle {where}: loading scope {scope!r} failed"

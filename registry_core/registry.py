@@ -1,42 +1,35 @@
-"""The registry tree: registration, scoped lookup and the scope switch.
+"""The registry tree: ``Registry``, its registration, lookup and building.
 
-A lookup runs in three small steps: split the key once (``'a.b.Name'`` ->
-scopes ``a``, ``b`` and the name), find the node of each scope
-(``Registry._find_scope``: breadth-first through the tree, after asking the
+A lookup runs in three small steps (``_resolve``): split the key once, find
+the node of each scope (breadth-first through the tree, after asking the
 loader to make the scope ready), and look the name up from the last node
-upwards (``Registry._lookup_name``). Hits are cached per registry; a change to
-a tree (a registration, a child attached or taken off) clears the caches of
-that tree, and of every tree when the set of scopes changes, so a cached
-answer is always the answer a fresh lookup would give.
+upwards. Hits are cached per registry; a change to a tree (a registration, a
+child attached or taken off) clears the caches of that tree, and of every
+tree when the set of scopes changes, so a cached answer is always the answer
+a fresh lookup would give.
 
 Nothing here imports plugin code, scans metadata, logs or knows about threads
 that import plugins: that is the loader's business (``_hook``), asked only
-when a scope, a child or a registration could concern a plugin.
+when a scope, a child or a registration could concern a plugin. What concerns
+every tree at once (the lock, the live roots, the loader) is in ``_tree``.
 """
 
 from __future__ import annotations
 
-import sys
-from _thread import RLock
-from _weakref import ref
 from types import MappingProxyType
 
-from registry_core import _hook, _keys
+from registry_core import _keys, _resolve, _tree
+from registry_core._node import Node
 from registry_core._notes import add_note, build_note
 from registry_core._reprs import summary
 from registry_core._scope import CURRENT, ScopeSwitch
-from registry_core.errors import (
-    DuplicateRegistrationError,
-    NotRegisteredError,
-    ScopeConflictError,
-)
+from registry_core._tree import LOCK, known_scopes, live_roots, set_loader
+from registry_core.errors import DuplicateRegistrationError, NotRegisteredError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
     from typing import Any, Generic, TypeVar, overload
-
-    from registry_core._hook import Loader
 
     T = TypeVar("T")
     D = TypeVar("D")
@@ -60,29 +53,12 @@ else:
             return GenericAlias(cls, item)
 
 
-__all__ = ["Registry", "known_scopes", "live_roots", "set_loader"]
+__all__ = ["LOCK", "PLAIN_DICT_BUILDERS", "Registry", "known_scopes", "live_roots", "set_loader"]
 
 _current_scope = CURRENT.get
-_READY, _PARTIAL = _hook.READY, _hook.PARTIAL
-
-#: Guards every change to every tree, and the validity of the lookup caches.
-#: Never held while importing or while calling the loader.
-LOCK = RLock()
-
-#: id -> weak reference of every live root (two roots may share a module and
-#: a name, so nothing else identifies them).
-_ROOTS: dict[int, Callable[[], Registry[Any] | None]] = {}
-
-#: The loader the tree asks (see ``_hook``); ``set_loader`` replaces it.
-_loader: Loader = _hook.LAZY
-
-#: Cached lookups per registry stop growing past this many keys.
-_CACHE_LIMIT = 4096
-
-_MAIN_MODULES = frozenset({"__main__", "__mp_main__"})
 
 
-class Registry(_Generic[T]):
+class Registry(Node, _Generic[T]):
     """A mapping from names to callables, and a node in a tree of scopes.
 
     Args:
@@ -108,26 +84,16 @@ class Registry(_Generic[T]):
         2
     """
 
+    if TYPE_CHECKING:
+        _cache: dict[str, T]  # (a Node's lookup cache, holding what this registry holds)
+
     __slots__ = (
-        "__weakref__",
         "_build_func",
-        "_cache",
-        "_cached",
-        "_children",
-        "_children_view",
-        "_generation",
-        "_home",
         "_locations",
         "_locations_done",
         "_module_dict",
         "_module_view",
-        "_name",
-        "_node_cache",
-        "_origin",
-        "_parent",
         "_plain_builder",
-        "_root",
-        "_scope",
     )
 
     def __init__(
@@ -160,30 +126,17 @@ class Registry(_Generic[T]):
                 "locations must be a sequence of module names, e.g. ['toydet.models'], "
                 f"got {summary(locations)}"
             )
-        origin, home = _creating_modules()
+        origin, home = _tree.creating_modules(Registry)
         if scope is None:
-            scope = _loader.infer_scope(origin, parent is not None)
+            scope = _tree.loader.infer_scope(origin, parent is not None)
 
-        self._name = name
-        self._scope = scope
-        self._origin = origin  # the module whose code created it
-        self._home = home  # the module whose import created it (pickling)
-        self._parent = parent
-        self._root: Registry[Any] = self if parent is None else parent._root
+        self._place(name, scope, parent, origin, home)
         self._module_dict: dict[str, T] = {}
         self._module_view = MappingProxyType(self._module_dict)
-        self._children: dict[str, Registry[Any]] = {}
-        self._children_view = MappingProxyType(self._children)
         self._locations = tuple(locations)
         # Whether the locations are imported: read here on every uncached
         # lookup, written only by the loader.
         self._locations_done = not self._locations
-        self._cache: dict[str, T] = {}
-        self._node_cache: dict[str, Registry[Any]] = {}
-        # Only meaningful on a root: the tree's change counter and the nodes
-        # whose caches hold entries.
-        self._generation = 0
-        self._cached: set[Registry[Any]] = set()
         if build_func is None:
             build_func = parent._build_func if parent is not None else _default_build_func()
         self._build_func: BuildFunc = build_func
@@ -191,39 +144,14 @@ class Registry(_Generic[T]):
 
         if parent is None:
             with LOCK:
-                _ROOTS[id(self)] = ref(self, _root_collected(id(self)))
+                _tree.remember_root(self)
             return
-        _loader.check_attach(self)  # may refuse; the first child also triggers the scan
+        _tree.loader.check_attach(self)  # may refuse; the first child also triggers the scan
         with LOCK:
             previous = parent._attach(self)
-        _loader.changed(self, None, previous)
+        _tree.loader.changed(self, None, previous)
 
     # -- attributes ---------------------------------------------------------
-
-    @property
-    def name(self) -> str:
-        """What the registry holds, e.g. ``'model'``."""
-        return self._name
-
-    @property
-    def scope(self) -> str:
-        """The codebase that owns this registry, e.g. ``'toydet'``."""
-        return self._scope
-
-    @property
-    def parent(self) -> Registry[Any] | None:
-        """The registry this one is attached to, or ``None`` for a root."""
-        return self._parent
-
-    @property
-    def root(self) -> Registry[Any]:
-        """The root of this registry's tree (itself for a root)."""
-        return self._root
-
-    @property
-    def children(self) -> Mapping[str, Registry[Any]]:
-        """Read-only mapping scope -> child registry. Imports nothing."""
-        return self._children_view
 
     @property
     def module_dict(self) -> Mapping[str, T]:
@@ -345,7 +273,17 @@ class Registry(_Generic[T]):
             self._root._changed()
         for n, before in previous:
             if before is not obj:
-                _loader.changed(self, n, before)
+                _tree.loader.changed(self, n, before)
+
+    def _restore_name(self, name: str, obj: Any, previous: Any) -> None:
+        """Undo registering ``obj`` under ``name``, if it is still there."""
+        with LOCK:
+            if self._module_dict.get(name) is obj:
+                if previous is None:
+                    del self._module_dict[name]
+                else:
+                    self._module_dict[name] = previous
+                self._root._changed()
 
     @staticmethod
     def split_scope_key(key: str) -> tuple[str | None, str]:
@@ -363,114 +301,9 @@ class Registry(_Generic[T]):
         _check_key(key)
         return _keys.split_key(key)
 
-    # -- the tree -----------------------------------------------------------
-
-    def _attach(self, child: Registry[Any]) -> Registry[Any] | None:
-        """Attach ``child``; return the child it replaces. ``LOCK`` held."""
-        scope = child._scope
-        existing = self._children.get(scope)
-        if existing is not None and existing._origin != child._origin:
-            raise ScopeConflictError(
-                f"scope {scope!r} already has a child of the {self._where()} registry, "
-                f"created by module {existing._origin!r}; module {child._origin!r} "
-                f"cannot attach another. Give one of them a different scope",
-                scope=scope,
-                claimants=(existing._origin, child._origin),
-            )
-        # The same module creating it again (a reload) replaces it.
-        self._children[scope] = child
-        _changed_everywhere()  # the set of scopes changed: every tree's fallbacks may
-        return existing
-
-    def _restore_child(self, scope: str, child: Registry[Any], previous: Any) -> None:
-        """Undo attaching ``child`` under ``scope``, if it is still there."""
-        with LOCK:
-            if self._children.get(scope) is child:
-                if previous is None:
-                    del self._children[scope]
-                else:
-                    self._children[scope] = previous
-                _changed_everywhere()
-
-    def _restore_name(self, name: str, obj: Any, previous: Any) -> None:
-        """Undo registering ``obj`` under ``name``, if it is still there."""
-        with LOCK:
-            if self._module_dict.get(name) is obj:
-                if previous is None:
-                    del self._module_dict[name]
-                else:
-                    self._module_dict[name] = previous
-                self._root._changed()
-
-    def _changed(self) -> None:
-        """Invalidate the lookup caches of this root's tree; ``LOCK`` held."""
-        self._generation += 1
-        for node in self._cached:
-            node._cache.clear()
-            node._node_cache.clear()
-        self._cached.clear()
-
-    def _walk(self) -> Iterator[Registry[Any]]:
-        """This registry and its descendants, breadth-first."""
-        queue = [self]
-        for node in queue:
-            yield node
-            queue.extend(node._children.values())
-
-    def _search(self, scope: str) -> Registry[Any] | None:
-        """The node of ``scope``: this subtree first, then the root's tree."""
-        for node in self._walk():
-            if node._scope == scope:
-                return node
-        if self._root is not self:
-            for node in self._root._walk():
-                if node._scope == scope:
-                    return node
-        return None
-
-    def _find_scope(self, scope: str) -> tuple[Registry[Any] | None, bool]:
-        """The node of ``scope`` in this tree after the loader made the scope
-        ready, and whether that answer is final (worth caching)."""
-        node = self._search(scope)
-        state = _loader.settle(scope, node is not None)
-        if state:  # a plugin's scope: its load may have changed the tree
-            node = self._search(scope)
-        return node, state != _PARTIAL
-
-    def _registry_for_scope(self, scope: str, strict: bool) -> Registry[Any]:
-        """The registry of ``scope`` in this tree, else this registry.
-
-        With ``strict``, a scope that no live registry and no discovered
-        plugin knows raises ``ScopeNotFoundError``.
-        """
-        node = self._node_cache.get(scope)
-        if node is not None:
-            return node
-        generation = self._root._generation
-        found, final = self._find_scope(scope)
-        if found is None:
-            if scope not in known_scopes():
-                if strict:
-                    from registry_core._help import scope_not_found
-
-                    raise scope_not_found(scope, self)
-                return self  # not remembered: a strict switch must still raise
-            found = self
-        if final:
-            self._store(self._node_cache, scope, found, generation)
-        return found
-
-    def _store(self, cache: dict[str, Any], key: str, value: Any, generation: int) -> None:
-        root = self._root
-        if len(cache) < _CACHE_LIMIT:
-            with LOCK:
-                if root._generation == generation:
-                    cache[key] = value
-                    root._cached.add(self)
-
     def _ensure_locations(self) -> None:
         if not self._locations_done:
-            _loader.load_locations(self)
+            _tree.loader.load_locations(self)
 
     # -- lookup -------------------------------------------------------------
 
@@ -519,51 +352,10 @@ class Registry(_Generic[T]):
     def _resolve(self, key: str) -> T | None:
         _check_key(key)
         generation = self._root._generation
-        obj, final = self._lookup(key)
+        obj, final = _resolve.lookup(self, key)
         if obj is not None and final:
             self._store(self._cache, key, obj, generation)
         return obj  # type: ignore[no-any-return]
-
-    def _lookup(self, key: str) -> tuple[Any, bool]:
-        """``(object or None, final)``: the key split once, each scope found once.
-
-        A loop, not recursion: a config may hold a key of thousands of levels,
-        and each (registry, scope) pair is searched at most once however often
-        it repeats (``'det.det.det...'``), so the cost stays linear in the key.
-        """
-        if "." not in key:
-            return self._lookup_name(key) if key else (None, True)
-        parts = key.split(".")
-        if "" in parts:  # an empty segment: '.a', 'a.', 'a..b'
-            return None, True
-        node: Registry[Any] = self
-        final = True
-        seen: dict[tuple[int, str], Registry[Any]] = {}
-        for scope in parts[:-1]:
-            found = seen.get((id(node), scope))
-            if found is None:
-                found, ok = node._find_scope(scope)
-                final = final and ok
-                if found is None:
-                    return None, final
-                seen[(id(node), scope)] = found
-            node = found
-        obj, ok = node._lookup_name(parts[-1])
-        return obj, final and ok
-
-    def _lookup_name(self, name: str) -> tuple[Any, bool]:
-        """``(object or None, final)`` for an unscoped name, from here upwards."""
-        node: Registry[Any] | None = self
-        final = True
-        while node is not None:
-            if not node._locations_done:
-                _loader.load_locations(node)
-                final = final and node._locations_done  # partial in a cycle of imports
-            obj = node._module_dict.get(name)
-            if obj is not None:
-                return obj, final
-            node = node._parent
-        return None, final
 
     def _not_registered(self, key: str) -> NotRegisteredError:
         """The error for a miss of ``key``, with its help (error path only)."""
@@ -642,9 +434,6 @@ class Registry(_Generic[T]):
 
     # -- presentation and pickling -----------------------------------------
 
-    def _where(self) -> str:
-        return f"{self._scope}::{self._name}"
-
     def __repr__(self) -> str:
         children = ", ".join(sorted(self._children))
         count = len(self._module_dict)
@@ -673,79 +462,6 @@ def _first(item: tuple[str, Any]) -> str:
 def _check_key(key: object) -> None:
     if not isinstance(key, str):
         raise TypeError(f"registry keys are str, got {type(key).__name__}: {summary(key)}")
-
-
-def _creating_modules() -> tuple[str, str | None]:
-    """The module whose code creates a registry, and the module whose import does.
-
-    The first skips ``Registry.__init__`` and the ``__init__`` of subclasses,
-    so that a subclass defined in one package and instantiated in another
-    reports the latter (its scope is inferred from it). The second is the
-    innermost module body running (a helper called at import time creates a
-    root for the module being imported), or ``None`` when no module is being
-    imported (a function called from a script's body): what a pickled root is
-    found again by.
-    """
-    frame = sys._getframe(2)
-    while frame.f_back is not None and frame.f_code.co_name == "__init__":
-        local_self = frame.f_locals.get("self")
-        if not isinstance(local_self, Registry):
-            break
-        frame = frame.f_back
-    origin = _module_name(frame.f_globals.get("__name__"))
-    home: str | None = None
-    body: Any = frame
-    while body is not None:
-        if body.f_code.co_name == "<module>":
-            home = _module_name(body.f_globals.get("__name__"))
-            # A script's body runs once, not on import: only what it creates
-            # itself is created again where it runs again (``__mp_main__``).
-            if home == "__main__" and body is not frame:
-                home = None
-            break
-        body = body.f_back
-    return origin, home
-
-
-def _module_name(name: object) -> str:
-    if not isinstance(name, str) or name in _MAIN_MODULES:
-        return "__main__"
-    return name
-
-
-def live_roots() -> list[Registry[Any]]:
-    """Every root registry still alive in this process, oldest first."""
-    roots = (found() for found in list(_ROOTS.values()))
-    return [root for root in roots if root is not None]
-
-
-def known_scopes() -> set[str]:
-    """The scopes of every registry in a live tree (slow path only)."""
-    with LOCK:
-        return {node._scope for root in live_roots() for node in root._walk()}
-
-
-def _root_collected(key: int) -> Callable[[Any], None]:
-    def forget(gone: Any) -> None:
-        with LOCK:
-            if _ROOTS.get(key) is gone:  # ids are reused: only our own entry
-                del _ROOTS[key]
-            _changed_everywhere()  # its scopes are no longer known anywhere
-
-    return forget
-
-
-def _changed_everywhere() -> None:
-    """Invalidate every tree's caches: the set of known scopes changed."""
-    with LOCK:
-        for root in live_roots():
-            root._changed()
-
-
-def set_loader(loader: Loader) -> None:
-    """Install the loader the tree asks (``_hook``); ``registry_core.discovery`` does."""
-    global _loader
-    _loader = loader
 
 
 #: Build functions that build a plain ``dict`` config exactly as

@@ -41,7 +41,7 @@ from _thread import get_ident
 from weakref import WeakKeyDictionary
 
 from registry_core import _hook
-from registry_core import registry as _registry
+from registry_core import _tree as _registry
 from registry_core._notes import add_note
 from registry_core.discovery import _compat
 from registry_core.discovery._info import (

@@ -1,0 +1,125 @@
+"""The process-wide side of the registry tree: its lock, its roots, its loader.
+
+Every ``Registry`` belongs to one tree; what concerns all trees at once lives
+here, as explicit module state: the lock that guards every change to every
+tree, the table of live roots (held weakly), the scopes known anywhere, and
+the loader the tree asks (``_hook``). It also tells which module creates a
+registry, for its scope and for pickling it by reference.
+"""
+
+from __future__ import annotations
+
+import sys
+from _thread import RLock
+from _weakref import ref
+
+from registry_core import _hook
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from registry_core._hook import Loader
+    from registry_core.registry import Registry
+
+__all__ = [
+    "LOCK",
+    "changed_everywhere",
+    "creating_modules",
+    "known_scopes",
+    "live_roots",
+    "remember_root",
+    "set_loader",
+]
+
+#: Guards every change to every tree, and the validity of the lookup caches.
+#: Never held while importing or while calling the loader.
+LOCK = RLock()
+
+#: id -> weak reference of every live root (two roots may share a module and
+#: a name, so nothing else identifies them).
+ROOTS: dict[int, Callable[[], Registry[Any] | None]] = {}
+
+#: The loader the tree asks (see ``_hook``); ``set_loader`` replaces it.
+loader: Loader = _hook.LAZY
+
+_MAIN_MODULES = frozenset({"__main__", "__mp_main__"})
+
+
+def set_loader(new: Loader) -> None:
+    """Install the loader the tree asks; ``registry_core.discovery`` does."""
+    global loader
+    loader = new
+
+
+def live_roots() -> list[Registry[Any]]:
+    """Every root registry still alive in this process, oldest first."""
+    roots = (found() for found in list(ROOTS.values()))
+    return [root for root in roots if root is not None]
+
+
+def remember_root(root: Registry[Any]) -> None:
+    """Add a new root to the table of live roots (``LOCK`` held)."""
+    ROOTS[id(root)] = ref(root, _root_collected(id(root)))
+
+
+def known_scopes() -> set[str]:
+    """The scopes of every registry in a live tree (slow path only)."""
+    with LOCK:
+        return {node._scope for root in live_roots() for node in root._walk()}
+
+
+def changed_everywhere() -> None:
+    """Invalidate every tree's caches: the set of known scopes changed."""
+    with LOCK:
+        for root in live_roots():
+            root._changed()
+
+
+def _root_collected(key: int) -> Callable[[Any], None]:
+    def forget(gone: Any) -> None:
+        with LOCK:
+            if ROOTS.get(key) is gone:  # ids are reused: only our own entry
+                del ROOTS[key]
+            changed_everywhere()  # its scopes are no longer known anywhere
+
+    return forget
+
+
+def creating_modules(registry_type: type) -> tuple[str, str | None]:
+    """The module whose code creates a registry, and the module whose import does.
+
+    Called from ``Registry.__init__``. The first skips the ``__init__`` of
+    ``registry_type`` and its subclasses, so that a subclass defined in one
+    package and instantiated in another reports the latter (its scope is
+    inferred from it). The second is the innermost module body running (a
+    helper called at import time creates a root for the module being
+    imported), or ``None`` when no module is being imported (a function called
+    from a script's body): what a pickled root is found again by.
+    """
+    frame = sys._getframe(2)
+    while frame.f_back is not None and frame.f_code.co_name == "__init__":
+        local_self = frame.f_locals.get("self")
+        if not isinstance(local_self, registry_type):
+            break
+        frame = frame.f_back
+    origin = _module_name(frame.f_globals.get("__name__"))
+    home: str | None = None
+    body: Any = frame
+    while body is not None:
+        if body.f_code.co_name == "<module>":
+            home = _module_name(body.f_globals.get("__name__"))
+            # A script's body runs once, not on import: only what it creates
+            # itself is created again where it runs again (``__mp_main__``).
+            if home == "__main__" and body is not frame:
+                home = None
+            break
+        body = body.f_back
+    return origin, home
+
+
+def _module_name(name: object) -> str:
+    if not isinstance(name, str) or name in _MAIN_MODULES:
+        return "__main__"
+    return name
