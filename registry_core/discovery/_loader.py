@@ -43,7 +43,7 @@ from weakref import WeakKeyDictionary
 from registry_core import _hook
 from registry_core import _tree as _registry
 from registry_core._notes import add_note
-from registry_core.discovery import _compat
+from registry_core.discovery import _compat, _failures
 from registry_core.discovery._info import (
     BLOCKED,
     BROKEN,
@@ -55,7 +55,7 @@ from registry_core.discovery._info import (
     ScopeTable,
 )
 from registry_core.discovery._scan import GROUP, PathWatch, scan
-from registry_core.discovery._transaction import Transaction
+from registry_core.discovery._transaction import OpenLoad, Transaction, calling_module
 from registry_core.discovery._units import (
     BLOCK_VAR,
     LocationsUnit,
@@ -65,7 +65,6 @@ from registry_core.discovery._units import (
 )
 from registry_core.discovery._waiting import TURN, closes_cycle, executing_packages
 from registry_core.errors import (
-    PluginLoadError,
     RegistryError,
     ScopeConflictError,
     ScopeNotFoundError,
@@ -249,7 +248,7 @@ class Loader:
         """Record a registration or an attached child in this thread's open load."""
         open_here = self._open.get(get_ident())
         if open_here:
-            open_here[-1].record(registry, name, previous, _calling_module())
+            open_here[-1].record(registry, name, previous, calling_module())
 
     def settle(self, scope: str, present: bool) -> int:
         """Make ``scope``'s plugin loaded before the tree is searched for it."""
@@ -297,10 +296,10 @@ class Loader:
                     except KeyboardInterrupt:
                         raise
                     except Exception as exc:
-                        add_note(exc, _location_note(registry, location))
+                        add_note(exc, _failures.location_note(registry, location))
                         raise
                     except BaseException as exc:  # SystemExit, GeneratorExit: never end the host
-                        raise _location_error(registry, location, exc) from exc
+                        raise _failures.location_failed(registry, location, exc) from exc
                 txn.commit()
                 registry._locations_done = True
         finally:
@@ -375,18 +374,8 @@ class Loader:
                 raise
             except BaseException as exc:  # SystemExit included: a plugin never ends the host
                 txn.rollback()
-                error = PluginLoadError(
-                    f"importing plugin scope {r.scope!r} failed: module {r.module!r} of "
-                    f"distribution {r.distribution} {r.version} raised "
-                    f"{type(exc).__name__}: {exc}. Other scopes are unaffected; fix or "
-                    f"reinstall {r.distribution}, or block it with {BLOCK_VAR}={r.scope}",
-                    scope=r.scope,
-                    module=r.module,
-                    distribution=r.distribution,
-                )
-                error.__cause__ = exc
-                return FAILED, error, ()
-            missing = _missing_attribute(r, module)  # 'module:attr' entry points
+                return FAILED, _failures.import_failed(r, exc), ()
+            missing = _failures.missing_attribute(r, module)  # 'module:attr' entry points
             if missing is not None:
                 txn.rollback()
                 return FAILED, missing, ()
@@ -412,18 +401,7 @@ class Loader:
         foreign = sorted(set(attached) - ours)
         if not foreign:
             return None
-        r = unit.record
-        names = ", ".join(repr(s) for s in foreign)
-        return PluginLoadError(
-            f"plugin scope {scope!r} (module {r.module!r}, distribution {r.distribution} "
-            f"{r.version}) loaded but attached no registry of scope {scope!r}: it attached "
-            f"scope {names} instead (an explicit scope= in {r.module!r}?). The entry point's "
-            f"name is the scope: create the registries with scope={scope!r} (or no scope=), "
-            f"or rename the entry point to {foreign[0]!r}",
-            scope=scope,
-            module=r.module,
-            distribution=r.distribution,
-        )
+        return _failures.other_scopes_only(unit.record, foreign)
 
     # -- claiming, waiting, releasing ---------------------------------------------------
 
@@ -479,8 +457,8 @@ class Loader:
                     self._turn = None
             self._cond.notify_all()
 
-    def _transaction(self, unit: Unit) -> _Open:
-        return _Open(self, unit)
+    def _transaction(self, unit: Unit) -> OpenLoad:
+        return OpenLoad(unit, self._open, self._cond)
 
     # -- fork --------------------------------------------------------------------------
 
@@ -524,109 +502,3 @@ class Loader:
         if self._turn is not None and self._turn != me:
             self._turn, self._turn_depth = None, 0
         self._cond = threading.Condition(threading.RLock())
-
-
-class _Open:
-    """``with loader._transaction(unit) as txn:`` in the importing thread.
-
-    Pushes a transaction on this thread's stack of open loads; on leaving
-    through an exception it rolls back (``KeyboardInterrupt`` included), and
-    it always pops. ``txn.commit()`` marks success (nested: the enclosing load
-    then keeps this one's modules if it fails later).
-    """
-
-    __slots__ = ("_loader", "_txn")
-
-    def __init__(self, loader: Loader, unit: Unit) -> None:
-        self._loader = loader
-        self._txn = _Committable(unit)
-
-    def __enter__(self) -> _Committable:
-        with self._loader._cond:  # other threads read the stacks under the lock
-            open_here = self._loader._open.setdefault(get_ident(), [])
-            self._txn.outer = open_here[-1] if open_here else None
-            open_here.append(self._txn)
-        return self._txn
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        me = get_ident()
-        try:
-            if exc_type is not None and not self._txn.committed:
-                self._txn.rollback()  # no lock held: it runs registry code
-        finally:
-            with self._loader._cond:
-                open_here = self._loader._open.get(me, [])
-                if open_here and open_here[-1] is self._txn:
-                    open_here.pop()
-                if not open_here:
-                    self._loader._open.pop(me, None)
-
-
-class _Committable(Transaction):
-    __slots__ = ("committed", "outer")
-
-    def __init__(self, unit: Unit) -> None:
-        super().__init__(unit)
-        self.committed = False
-        self.outer: Transaction | None = None
-
-    def commit(self) -> None:
-        self.committed = True
-        self.commit_into(self.outer)
-
-
-def _missing_attribute(record: EntryPointRecord, module: object) -> PluginLoadError | None:
-    """The error when an entry point ``module:attr`` names what the module lacks."""
-    if record.attr is None:
-        return None
-    target = module
-    try:
-        for part in record.attr.split("."):
-            target = getattr(target, part)
-    except Exception as exc:  # AttributeError, or whatever a module __getattr__ raises
-        error = PluginLoadError(
-            f"plugin scope {record.scope!r}: module {record.module!r} of distribution "
-            f"{record.distribution} {record.version} was imported, but it has no attribute "
-            f"{record.attr!r}, which its entry point {record.scope} = "
-            f"{record.module}:{record.attr} names ({type(exc).__name__}: {exc}). Fix the "
-            f"entry point or reinstall {record.distribution}, or block it with "
-            f"{BLOCK_VAR}={record.scope}",
-            scope=record.scope,
-            module=record.module,
-            distribution=record.distribution,
-        )
-        error.__cause__ = exc
-        return error
-    return None
-
-
-def _calling_module() -> str | None:
-    """The module whose code called into the registry (skipping ``registry_core``)."""
-    frame: Any = sys._getframe(2)
-    while frame is not None:
-        name = frame.f_globals.get("__name__")
-        if (
-            isinstance(name, str)
-            and name != "registry_core"
-            and not name.startswith("registry_core.")
-        ):
-            return name
-        frame = frame.f_back
-    return None
-
-
-def _location_note(registry: Registry[Any], location: str) -> str:
-    return (
-        f"while importing {location!r}, listed in the locations of the "
-        f"{registry._where()} registry (created by {registry._origin!r})"
-    )
-
-
-def _location_error(registry: Registry[Any], location: str, exc: BaseException) -> PluginLoadError:
-    return PluginLoadError(
-        f"importing {location!r}, listed in the locations of the {registry._where()} registry "
-        f"(created by {registry._origin!r}), raised {type(exc).__name__}: {exc}. Its names "
-        f"cannot be looked up until it imports; fix {location!r}",
-        scope=registry.scope,
-        module=location,
-    )

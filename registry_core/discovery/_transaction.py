@@ -20,25 +20,29 @@ load committed are kept, and so is any package holding an extension module
 from __future__ import annotations
 
 import sys
+from _thread import get_ident
 from importlib.machinery import EXTENSION_SUFFIXES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import threading
     from typing import Any
 
     from registry_core.discovery._units import Unit
     from registry_core.registry import Registry
 
-__all__ = ["Transaction"]
+__all__ = ["OpenLoad", "Transaction", "calling_module"]
 
 
 class Transaction:
     """The changes made by one load in progress, in one thread."""
 
-    __slots__ = ("_before", "_changes", "_kept", "packages", "unit")
+    __slots__ = ("_before", "_changes", "_kept", "committed", "outer", "packages", "unit")
 
-    def __init__(self, unit: Unit) -> None:
+    def __init__(self, unit: Unit, outer: Transaction | None = None) -> None:
         self.unit = unit
+        self.outer = outer  # the load this one is nested in, in the same thread
+        self.committed = False
         self.packages = set(unit.packages)  # grows with what the load touches
         self._before = set(sys.modules)
         self._kept: set[str] = set()  # modules committed by nested loads
@@ -62,11 +66,12 @@ class Transaction:
         """The scopes of the children attached, in order."""
         return [registry._scope for registry, name, _, _ in self._changes if name is None]
 
-    def commit_into(self, outer: Transaction | None) -> None:
+    def commit(self) -> None:
         """This load succeeded: an enclosing load that fails later keeps its modules."""
-        if outer is not None:
-            outer._kept.update(set(sys.modules) - self._before)
-            outer._kept.update(self._kept)
+        self.committed = True
+        if self.outer is not None:
+            self.outer._kept.update(set(sys.modules) - self._before)
+            self.outer._kept.update(self._kept)
 
     def rollback(self) -> None:
         """Take back every change, and forget the modules this load imported."""
@@ -90,3 +95,61 @@ class Transaction:
 def _is_extension(module: object) -> bool:
     file = getattr(module, "__file__", None)
     return isinstance(file, str) and file.endswith(tuple(EXTENSION_SUFFIXES))
+
+
+class OpenLoad:
+    """``with OpenLoad(unit, stacks, lock) as txn:`` around one import, in its thread.
+
+    Pushes a new transaction on this thread's stack of open loads (``stacks``:
+    thread -> transactions, outermost first, changed under ``lock`` because
+    other threads read them); on leaving through an exception that the load
+    did not commit, it rolls back (``KeyboardInterrupt`` included); it always
+    pops.
+    """
+
+    __slots__ = ("_lock", "_stacks", "_txn", "_unit")
+
+    def __init__(
+        self, unit: Unit, stacks: dict[int, list[Transaction]], lock: threading.Condition
+    ) -> None:
+        self._unit = unit
+        self._stacks = stacks
+        self._lock = lock
+        self._txn: Transaction | None = None
+
+    def __enter__(self) -> Transaction:
+        with self._lock:
+            here = self._stacks.setdefault(get_ident(), [])
+            txn = self._txn = Transaction(self._unit, here[-1] if here else None)
+            here.append(txn)
+        return txn
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        txn = self._txn
+        assert txn is not None
+        me = get_ident()
+        try:
+            if exc_type is not None and not txn.committed:
+                txn.rollback()  # no lock held: it runs registry code
+        finally:
+            with self._lock:
+                here = self._stacks.get(me, [])
+                if here and here[-1] is txn:
+                    here.pop()
+                if not here:
+                    self._stacks.pop(me, None)
+
+
+def calling_module() -> str | None:
+    """The module whose code called into the registry (``registry_core``'s own skipped)."""
+    frame: Any = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_globals.get("__name__")
+        if (
+            isinstance(name, str)
+            and name != "registry_core"
+            and not name.startswith("registry_core.")
+        ):
+            return name
+        frame = frame.f_back
+    return None
