@@ -293,6 +293,19 @@ ROWS: list[tuple[str, str, str, float | None]] = [
 ]
 
 
+def run_interleaved(cases: list[Case], samples: int) -> None:
+    """Calibrate every case, then take ``samples`` samples of each, in a new
+    random order every round, so that machine noise hits them alike."""
+    for case in cases:
+        case.calibrate()
+    rng = random.Random(SEED)
+    for _ in range(samples):
+        order = cases[:]
+        rng.shuffle(order)
+        for case in order:
+            case.sample()
+
+
 def fmt_ratio(ratio: float) -> str:
     return f"{ratio:.2f}x" if ratio < 10 else f"{ratio:.1f}x"
 
@@ -447,15 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         cases += mm_cases
         libraries["mm"] = {"status": mm_version, "notes": mm_notes}
 
-    for case in cases:
-        case.calibrate()
-    rng = random.Random(SEED)
-    for _ in range(SAMPLES):
-        order = cases[:]
-        rng.shuffle(order)
-        for case in order:
-            case.sample()
-
+    run_interleaved(cases, SAMPLES)
     report = build_report({case.key: case for case in cases}, libraries)
     emit(report, markdown, plain, as_markdown=args.markdown, json_path=args.json)
     return 0

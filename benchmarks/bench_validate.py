@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import random
 import sys
 from typing import Any
 
@@ -240,14 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     bench_registry.SAMPLES = max(3, args.samples)
 
     timed, version = cases()
-    for case in timed:
-        case.calibrate()
-    rng = random.Random(SEED)
-    for _ in range(bench_registry.SAMPLES):
-        order = timed[:]
-        rng.shuffle(order)
-        for case in order:
-            case.sample()
+    bench_registry.run_interleaved(timed, bench_registry.SAMPLES)
     report = build_report({case.key: case for case in timed}, version)
     emit(report, markdown, plain, as_markdown=args.markdown, json_path=args.json)
     return 0

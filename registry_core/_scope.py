@@ -126,15 +126,6 @@ class ScopeSwitch(_Entered, _SwitchBase[R]):
         self._registry = registry
 
     def __enter__(self) -> R:
-        if self._scope is not None:
+        if self._scope is not None:  # (then no token is kept, and exit restores nothing)
             self._enter()
         return self._registry
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._scope is not None:
-            super().__exit__(exc_type, exc, tb)
