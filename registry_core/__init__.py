@@ -2,7 +2,8 @@
 
 ``import registry_core`` is cheap: it imports no plugin code, scans no
 metadata, and imports neither ``importlib.metadata`` nor ``packaging``. The
-discovery functions and ``__version__`` load on first use.
+discovery functions, the config files' functions and ``__version__`` load on
+first use.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from registry_core.roots import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from registry_core.config import Config, dump_config, load_config
     from registry_core.discovery import (
         ScopeInfo,
         available_scopes,
@@ -51,6 +53,7 @@ __all__ = [
     "MODELS",
     "OPTIMIZERS",
     "TRANSFORMS",
+    "Config",
     "ConfigError",
     "DuplicateRegistrationError",
     "IncompatiblePluginError",
@@ -67,21 +70,35 @@ __all__ = [
     "build_from_cfg",
     "current_scope",
     "default_scope",
+    "dump_config",
     "init_default_scope",
     "load_all",
+    "load_config",
     "load_scope",
     "refresh",
 ]
 
-_LAZY = frozenset({"ScopeInfo", "available_scopes", "load_all", "load_scope", "refresh"})
+#: The names that load on first use: name -> the module that defines it.
+_LAZY = {
+    "ScopeInfo": "registry_core.discovery",
+    "available_scopes": "registry_core.discovery",
+    "load_all": "registry_core.discovery",
+    "load_scope": "registry_core.discovery",
+    "refresh": "registry_core.discovery",
+    "Config": "registry_core.config",
+    "dump_config": "registry_core.config",
+    "load_config": "registry_core.config",
+}
 
 
 def __getattr__(name: str) -> object:
-    # PEP 562: discovery and the installed version load on first use only.
-    if name in _LAZY:
-        from registry_core import discovery
+    # PEP 562: discovery, the config files and the installed version load on
+    # first use only.
+    module = _LAZY.get(name)
+    if module is not None:
+        import importlib
 
-        value: object = getattr(discovery, name)
+        value: object = getattr(importlib.import_module(module), name)
     elif name == "__version__":
         value = _installed_version()
     else:

@@ -1,0 +1,207 @@
+"""What a safe evaluation may make and do: the item and step limits.
+
+A safe ``.py`` config cannot exhaust the machine. Two limits hold:
+
+* no value is made with more than ``MAX_ITEMS`` items (elements of a
+  container, characters of a string, digits of a number). The size of a
+  result is worked out from its operands *before* it is made;
+* an evaluation takes at most ``MAX_STEPS`` steps. Every syntax node
+  evaluated is a step, and an operation whose work grows with its operands
+  (building, copying, comparing, hashing, sorting or formatting a value,
+  arithmetic on big numbers) costs steps in proportion to that work, counted
+  before it is done.
+
+This module holds the counting; ``_safe_eval`` and ``_safe_calls`` charge it.
+"""
+
+from __future__ import annotations
+
+import operator
+
+from registry_core.config._failures import EvalFailure
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
+
+__all__ = [
+    "MAX_ITEMS",
+    "MAX_STEPS",
+    "Budget",
+    "check_items",
+    "check_str_int",
+    "int_digits",
+    "size_of",
+]
+
+MAX_ITEMS: Final = 10_000_000
+"""The most items, characters or digits one value may have."""
+
+MAX_STEPS: Final = 10_000_000
+"""The most steps one evaluation may take."""
+
+#: Digits of an int with ``bits`` bits, from above: ``bits * log10(2)``.
+_LOG10_2: Final = 0.30103
+
+#: Python refuses str <-> int conversions past this many digits by default;
+#: we hold to it even where the process lifted that limit.
+_STR_INT_DIGITS: Final = 4300
+
+_SCALARS: Final = frozenset({bool, float, complex, type(None), type(...)})
+_SEQUENCES: Final = frozenset({list, tuple, set, frozenset})
+_VIEWS: Final = frozenset({type({}.keys()), type({}.values()), type({}.items())})
+
+
+def int_digits(value: int) -> int:
+    """An upper bound on the decimal digits of ``value``."""
+    return int(value.bit_length() * _LOG10_2) + 1
+
+
+def check_items(count: int, what: str) -> None:
+    """Refuse to make ``what`` when it would have more than ``MAX_ITEMS`` items."""
+    if count > MAX_ITEMS:
+        raise EvalFailure(
+            f"{what} would have {count:,} items, more than the limit of {MAX_ITEMS:,}; "
+            "a safe config cannot make values that large"
+        )
+
+
+def check_digits(bits: int, what: str) -> None:
+    """Refuse to make an int of ``bits`` bits when it has more than ``MAX_ITEMS`` digits."""
+    digits = int(bits * _LOG10_2) + 1
+    if digits > MAX_ITEMS:
+        raise EvalFailure(
+            f"{what} would have about {digits:,} digits, more than the limit of "
+            f"{MAX_ITEMS:,}; a safe config cannot make numbers that large"
+        )
+
+
+def check_str_int(text: str | bytes | bytearray) -> None:
+    """Refuse to parse an int from a string longer than Python's default limit."""
+    if len(text) > _STR_INT_DIGITS + 100:
+        raise EvalFailure(
+            f"converting a string of {len(text):,} characters to int exceeds the limit "
+            f"of {_STR_INT_DIGITS} digits"
+        )
+
+
+def size_of(value: Any) -> int:
+    """How many items iterating ``value`` gives, without iterating it.
+
+    Every iterable a safe evaluation can hold is sized, or a list iterator
+    (from ``zip``, ``enumerate`` or a generator expression), whose length hint
+    is exact.
+    """
+    if type(value) is range:
+        start, stop, step = value.start, value.stop, value.step
+        if step > 0:
+            return max(0, (stop - start + step - 1) // step)
+        return max(0, (start - stop - step - 1) // -step)
+    try:
+        return len(value)
+    except TypeError:
+        return operator.length_hint(value)
+
+
+class Budget:
+    """The steps one evaluation has taken; refuses to go past ``MAX_STEPS``."""
+
+    __slots__ = ("steps",)
+
+    def __init__(self) -> None:
+        self.steps = 0
+
+    def charge(self, steps: int) -> None:
+        """Count ``steps`` more, failing when the total passes ``MAX_STEPS``."""
+        self.steps += steps
+        if self.steps > MAX_STEPS:
+            raise EvalFailure(
+                f"the evaluation took more than {MAX_STEPS:,} steps (real configs take a "
+                "few thousand); a safe config cannot run that long"
+            )
+
+    def weigh(self, value: Any) -> int:
+        """Charge and return the work of reading all of ``value`` (comparing, hashing...).
+
+        A scalar is one step (a long string or number a step per 64
+        characters or 2048 bits); a container is one step per element, plus
+        its elements. Shared elements count each time they are reached, as a
+        comparison or a copy reaches them.
+        """
+        t = type(value)
+        if t is str or t is bytes:
+            cost = 1 + (len(value) >> 6)
+        elif t is int:
+            cost = 1 + (value.bit_length() >> 11)
+        elif t in _SCALARS:
+            cost = 1
+        else:
+            cost = self._weigh_deep(value)
+        self.charge(cost)
+        return cost
+
+    def _weigh_deep(self, value: Any) -> int:
+        left = MAX_STEPS - self.steps
+        total = 0
+        stack = [value]
+        pop, push = stack.pop, stack.extend
+        while stack:
+            item = pop()
+            t = type(item)
+            if t is str or t is bytes:
+                total += 1 + (len(item) >> 6)
+            elif t is int:
+                total += 1 + (item.bit_length() >> 11)
+            elif t in _SEQUENCES or t in _VIEWS:
+                total += 1 + len(item)
+                push(item)
+            elif isinstance(item, dict):
+                total += 1 + len(item)
+                push(dict.keys(item))
+                push(dict.values(item))
+            else:
+                total += 1
+            if total > left:
+                self.charge(total)  # raises
+        return total
+
+
+def str_bound(value: Any, budget: Budget) -> int:
+    """An upper bound on ``len(str(value))`` and ``len(repr(value))``, charging its work.
+
+    Strings may grow up to ten times in ``repr`` (``'\\U0010ffff'``), numbers
+    by their digits, containers by their brackets and separators.
+    """
+    t = type(value)
+    if t is str or t is bytes:
+        return 10 * len(value) + 3
+    if t is int:
+        return int_digits(value) + 2
+    if t in _SCALARS:
+        return 64
+    budget.charge(1)
+    total = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        t = type(item)
+        if t is str or t is bytes:
+            total += 10 * len(item) + 5
+        elif t is int:
+            total += int_digits(item) + 3
+        elif t in _SEQUENCES or t in _VIEWS:
+            total += 16
+            stack.extend(item)
+            budget.charge(len(item))
+        elif isinstance(item, dict):
+            total += 16
+            stack.extend(dict.keys(item))
+            stack.extend(dict.values(item))
+            budget.charge(2 * len(item))
+        elif t is range:
+            total += 64 + 2 * max(int_digits(item.start), int_digits(item.stop))
+        else:
+            total += 64
+        if total > MAX_ITEMS:
+            check_items(total, "the text of this value")
+    return total
