@@ -3,15 +3,16 @@
 Formatting reaches code through its fields (``'{0.__class__}'.format(x)``
 reads an attribute) and reaches the limits through its widths
 (``'{:1000000000}'.format(1)``). Here ``str.format`` is re-implemented on
-top of Python's own parser of format strings: a field may name an argument by
-position or keyword, never read an attribute or index; every width and
-precision is checked against the item limit before anything is formatted.
+top of Python's own parser of format strings (``string.Formatter.parse``): a
+field may name an argument by position or keyword, never read an attribute or
+index; every width and precision is checked against the item limit before
+anything is formatted.
 """
 
 from __future__ import annotations
 
-import _string  # the parser behind str.format and string.Formatter
 import re
+import string
 
 from registry_core.config._failures import EvalFailure, UnsafeConstruct
 from registry_core.config._limits import MAX_ITEMS, Budget, check_items, str_bound
@@ -36,6 +37,11 @@ _PERCENT: Final = re.compile(
     r"(?P<type>.)?",
     re.DOTALL,
 )
+
+#: Python's own parser of format strings (``string.Formatter.parse``).
+_PARSER: Final = string.Formatter()
+#: The argument a field names: all of it up to an attribute or index access.
+_FIELD_NAME: Final = re.compile(r"[^.\[]*")
 
 _CONVERSIONS: Final[dict[str, Callable[[Any], str]]] = {"r": repr, "s": str, "a": ascii}
 
@@ -104,7 +110,7 @@ def str_format(
     out: list[str] = []
     total = 0
     try:
-        parsed = list(_string.formatter_parser(template))
+        parsed = list(_PARSER.parse(template))
     except ValueError as exc:
         raise EvalFailure(f"invalid format string {template!r}: {exc}") from None
     for literal, field, spec, conversion in parsed:
@@ -112,13 +118,15 @@ def str_format(
         total += len(literal)
         if field is None:
             continue
-        first, rest = _string.formatter_field_name_split(field)
-        if any(True for _ in rest):
+        match = _FIELD_NAME.match(field)
+        name = match.group() if match else ""
+        if name != field:
             raise UnsafeConstruct(
                 f"the format field {{{field}}}",
                 "str.format fields may name an argument, but not read its attributes or items",
             )
-        value = _argument(first, args, kwargs, numbering)
+        index = int(name) if name.isascii() and name.isdigit() else name
+        value = _argument(index, args, kwargs, numbering)
         if spec and "{" in spec:
             spec = str_format(spec, args, kwargs, budget, numbering, _depth - 1)
         text = format_value(value, conversion, spec or "", budget)
