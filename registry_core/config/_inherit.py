@@ -150,16 +150,7 @@ def load_file(
 
     if _DEPRECATION_KEY in own:
         _warn_deprecated(path, own.pop(_DEPRECATION_KEY))
-    try:
-        values = copy_tree(own)
-    except TooLarge:
-        raise ConfigError(
-            f"{path}: the config's values hold more than 10,000,000 items once their shared "
-            "parts are copied apart; a config cannot be that large",
-            file=path,
-        ) from None
-    except RecursionError:
-        raise ConfigError(f"{path}: the config's values are nested too deeply", file=path) from None
+    values = _copy_own(path, own, lines, shared=suffix in (".py", ".yaml", ".yml"))
 
     if materialized:
         base_values: dict[Any, Any] = materialized[0]
@@ -260,6 +251,29 @@ def _check_duplicates(path: str, bases: list[_Base], line: int | None) -> dict[A
                 )
             owners[key] = item.path
     return owners
+
+
+def _copy_own(
+    path: str, own: dict[Any, Any], lines: dict[str, int], *, shared: bool
+) -> dict[Any, Any]:
+    """A copy of the file's own values, no part shared (see ``copy_tree``)."""
+    values: dict[Any, Any] = {}
+    for key, value in own.items():
+        try:
+            values[key] = copy_tree(value, shared=shared)
+        except (TooLarge, RecursionError) as exc:
+            line = lines.get(key) if isinstance(key, str) else None
+            why = (
+                "holds more than 10,000,000 items once its shared parts are copied apart"
+                if isinstance(exc, TooLarge)
+                else "is nested too deeply"
+            )
+            raise ConfigError(
+                f"{_where(path, line)}: the value of {key!r} {why}; a config cannot be that large",
+                file=path,
+                line=line,
+            ) from None
+    return values
 
 
 def _key_line(text: str, key: str) -> int | None:

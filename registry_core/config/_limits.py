@@ -141,67 +141,105 @@ class Budget:
         return cost
 
     def _weigh_deep(self, value: Any) -> int:
-        left = MAX_STEPS - self.steps
-        total = 0
-        stack = [value]
-        pop, push = stack.pop, stack.extend
-        while stack:
-            item = pop()
-            t = type(item)
-            if t is str or t is bytes:
-                total += 1 + (len(item) >> 6)
-            elif t is int:
-                total += 1 + (item.bit_length() >> 11)
-            elif t in _SEQUENCES or t in _VIEWS:
-                total += 1 + len(item)
-                push(item)
-            elif isinstance(item, dict):
-                total += 1 + len(item)
-                push(dict.keys(item))
-                push(dict.values(item))
-            else:
-                total += 1
-            if total > left:
-                self.charge(total)  # raises
+        total = expanded_weight(value, MAX_STEPS - self.steps + 1)
+        if total > MAX_STEPS - self.steps:
+            self.charge(total)  # raises
         return total
+
+
+def expanded_weight(value: Any, limit: int) -> int:
+    """The weight of ``value`` with shared parts counted each time they are reached.
+
+    Each container is traversed once (its weight is memoised by identity), so a
+    value built by doubling (``a = [a, a]``) is weighed in a few steps; the
+    count stops once it passes ``limit``.
+    """
+    memo: dict[int, int] = {}
+    keep: list[Any] = []  # keeps the containers alive, so their ids stay theirs
+
+    def weigh(item: Any) -> int:
+        t = type(item)
+        if t is str or t is bytes:
+            return 1 + (len(item) >> 6)
+        if t is int:
+            return 1 + (item.bit_length() >> 11)
+        if t in _SCALARS:
+            return 1
+        known = memo.get(id(item))
+        if known is not None:
+            return known
+        total = 1
+        if t in _SEQUENCES or t in _VIEWS:
+            total += len(item)
+            for element in item:
+                total += weigh(element)
+                if total > limit:
+                    break
+        elif isinstance(item, dict):
+            total += len(item)
+            for key, element in dict.items(item):
+                total += weigh(key) + weigh(element)
+                if total > limit:
+                    break
+        memo[id(item)] = total
+        keep.append(item)
+        return total
+
+    return weigh(value)
 
 
 def str_bound(value: Any, budget: Budget) -> int:
     """An upper bound on ``len(str(value))`` and ``len(repr(value))``, charging its work.
 
     Strings may grow up to ten times in ``repr`` (``'\\U0010ffff'``), numbers
-    by their digits, containers by their brackets and separators.
+    by their digits, containers by their brackets and separators. Shared parts
+    are counted each time they appear, as ``repr`` writes them.
+
+    Raises:
+        EvalFailure: the bound passes ``MAX_ITEMS``, or an int has more digits
+            than Python converts to text.
     """
-    t = type(value)
-    if t is str or t is bytes:
-        return 10 * len(value) + 3
-    if t is int:
-        return int_digits(value) + 2
-    if t in _SCALARS:
-        return 64
-    budget.charge(1)
-    total = 0
-    stack = [value]
-    while stack:
-        item = stack.pop()
+    memo: dict[int, int] = {}
+    keep: list[Any] = []
+
+    def bound(item: Any) -> int:
         t = type(item)
         if t is str or t is bytes:
-            total += 10 * len(item) + 5
-        elif t is int:
-            total += int_digits(item) + 3
-        elif t in _SEQUENCES or t in _VIEWS:
-            total += 16
-            stack.extend(item)
-            budget.charge(len(item))
+            return 10 * len(item) + 5
+        if t is int:
+            digits = int_digits(item)
+            if digits > _STR_INT_DIGITS + 1:
+                raise EvalFailure(
+                    f"an int of about {digits:,} digits cannot be written as text (Python's "
+                    f"limit is {_STR_INT_DIGITS} digits)"
+                )
+            return digits + 3
+        if t in _SCALARS:
+            return 64
+        if t is range:
+            return 64 + 2 * max(int_digits(item.start), int_digits(item.stop))
+        known = memo.get(id(item))
+        if known is not None:
+            return known
+        total = 16
+        if t in _SEQUENCES or t in _VIEWS:
+            budget.charge(1 + len(item))
+            for element in item:
+                total += bound(element) + 2
+                if total > MAX_ITEMS:
+                    check_items(total, "the text of this value")
         elif isinstance(item, dict):
-            total += 16
-            stack.extend(dict.keys(item))
-            stack.extend(dict.values(item))
-            budget.charge(2 * len(item))
-        elif t is range:
-            total += 64 + 2 * max(int_digits(item.start), int_digits(item.stop))
+            budget.charge(1 + 2 * len(item))
+            for key, element in dict.items(item):
+                total += bound(key) + bound(element) + 4
+                if total > MAX_ITEMS:
+                    check_items(total, "the text of this value")
         else:
-            total += 64
-        if total > MAX_ITEMS:
-            check_items(total, "the text of this value")
+            total = 64
+        memo[id(item)] = total
+        keep.append(item)
+        return total
+
+    total = bound(value)
+    check_items(total, "the text of this value")
     return total

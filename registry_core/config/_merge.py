@@ -14,7 +14,7 @@ makes so that shared values cannot expand past the item limit.
 from __future__ import annotations
 
 from registry_core.config._configdict import ConfigDict
-from registry_core.config._limits import MAX_ITEMS
+from registry_core.config._limits import MAX_ITEMS, expanded_weight
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -77,14 +77,23 @@ class _Counter:
         self.left = MAX_ITEMS
 
 
-def copy_tree(value: Any) -> Any:
+def copy_tree(value: Any, *, shared: bool = False) -> Any:
     """A copy of ``value`` with no dict, list or tuple shared; ``ConfigDict``s become dicts.
+
+    Args:
+        value: what to copy.
+        shared: ``value`` may hold one container in several places (a
+            ``.py`` file's names, YAML aliases): its expanded size is then
+            worked out first, with shared parts weighed once, so that a value
+            built by doubling is refused at once instead of copied for long.
 
     Raises:
         TooLarge: the copy would hold more than ``MAX_ITEMS`` values (a value
             built from shared parts, as ``a = [a, a]`` in a loop, expands).
         RecursionError: it is nested deeper than Python's recursion limit.
     """
+    if shared and expanded_weight(value, 2 * MAX_ITEMS) > 2 * MAX_ITEMS:
+        raise TooLarge
     return _copy(value, _Counter())
 
 

@@ -46,7 +46,12 @@ def parse(file: str, text: str) -> ast.Module:
         raise ConfigError(
             f"{where}: syntax error: {exc.msg}; fix the file", file=file, line=line
         ) from exc
-    except (ValueError, RecursionError, MemoryError) as exc:
+    except (RecursionError, MemoryError) as exc:
+        raise ConfigError(
+            f"{file}: cannot parse the file: it is nested too deeply for Python's parser",
+            file=file,
+        ) from exc
+    except ValueError as exc:  # null bytes, on Python < 3.12
         raise ConfigError(f"{file}: cannot parse the file: {exc}", file=file) from exc
 
 
@@ -86,7 +91,8 @@ def failure_error(failure: EvalFailure, file: str, text: str) -> ConfigError:
             f".py config may use{why}. {_TRUSTED_HINT}"
         )
     else:
-        message = f"{where}: evaluating{shown or ' the file'} failed: {failure.message}"
+        what = f"`{code}`" if code else "the file"
+        message = f"{where}: evaluating {what} failed: {failure.message}"
     return ConfigError(message, file=file, line=line)
 
 

@@ -1011,7 +1011,6 @@ def _size_or_zero(value: Any) -> int:
 
 
 def _check_int_operation(budget: Budget, op: type, a: int, b: int) -> None:
-    la, lb = _limbs(a), _limbs(b)
     if op is ast.Pow:
         if b <= 0 or -1 <= a <= 1:
             return
@@ -1021,18 +1020,18 @@ def _check_int_operation(budget: Budget, op: type, a: int, b: int) -> None:
         result_limbs = digits / 9 + 1
         budget.charge(int(result_limbs**1.585 * 2) // _LIMB_OPS_PER_STEP)
         return
+    if op is ast.LShift:
+        if b > 0 and a:
+            check_digits(a.bit_length() + b, "the shifted number")
+            budget.charge((a.bit_length() + b) // _LIMB // _LIMB_OPS_PER_STEP)
+        return
+    la, lb = _limbs(a), _limbs(b)
     if la + lb < 64:
         return
     if op is ast.Mult:
         check_digits(a.bit_length() + b.bit_length(), "the product")
         small, large = min(la, lb), max(la, lb)
         cost = small * large if small < 70 else int(large**1.585)
-    elif op is ast.LShift:
-        if b > 0 and a:
-            check_digits(a.bit_length() + b, "the shifted number")
-            cost = la + b // _LIMB
-        else:
-            cost = la
     elif op in (ast.FloorDiv, ast.Mod, ast.Div):
         cost = la * lb
     else:
