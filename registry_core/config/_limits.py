@@ -162,7 +162,8 @@ def expanded_weight(value: Any, limit: int) -> int:
         if t is str or t is bytes:
             return 1 + (len(item) >> 6)
         if t is int:
-            return 1 + (item.bit_length() >> 11)
+            bits: int = item.bit_length()
+            return 1 + (bits >> 11)
         if t in _SCALARS:
             return 1
         known = memo.get(id(item))
