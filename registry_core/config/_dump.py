@@ -32,6 +32,8 @@ __all__ = ["dump_config"]
 
 _DOUBLE_BRACE: Final = re.compile(r"\{(?=\{)")
 _RESERVED: Final = ("_base_", "_deprecation_")
+#: Characters that YAML reads as line breaks, which only double quotes keep.
+_YAML_BREAKS: Final = re.compile("[\r\x85\u2028\u2029]")
 
 
 def _check(file: str, config: Mapping[Any, Any]) -> None:
@@ -111,7 +113,7 @@ def _yaml(file: str, config: dict[Any, Any]) -> str:
         pass
 
     def string(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
-        style = '"' if "{{" in text else None
+        style = '"' if "{{" in text or _YAML_BREAKS.search(text) else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
     Dumper.add_representer(str, string)

@@ -30,6 +30,7 @@ __all__ = [
     "Budget",
     "check_items",
     "check_str_int",
+    "made",
     "int_digits",
     "size_of",
 ]
@@ -55,6 +56,15 @@ _VIEWS: Final = frozenset({type({}.keys()), type({}.values()), type({}.items())}
 def int_digits(value: int) -> int:
     """An upper bound on the decimal digits of ``value``."""
     return int(value.bit_length() * _LOG10_2) + 1
+
+
+def made(kind: type, count: int) -> int:
+    """The steps that making a ``kind`` of ``count`` items costs.
+
+    A string or bytes object is one step per 8 characters (filling memory
+    that fast is cheap), anything else one step per item.
+    """
+    return count >> 3 if kind is str or kind is bytes else count
 
 
 def check_items(count: int, what: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import keyword
 import math
+import unicodedata
 
 from registry_core._paths import format_path
 from registry_core.errors import ConfigError
@@ -23,6 +24,16 @@ __all__ = ["write_py"]
 
 _WIDTH: Final = 88
 _BUILTINS_USED: Final = frozenset({"dict", "float", "set"})
+
+
+def _is_name(key: Any) -> bool:
+    """Whether ``key`` reads back as itself as a Python name (``'º'`` would read as ``'o'``)."""
+    return (
+        isinstance(key, str)
+        and key.isidentifier()
+        and not keyword.iskeyword(key)
+        and unicodedata.normalize("NFKC", key) == key
+    )
 
 
 def _refuse(file: str, path: tuple[Any, ...], why: str) -> ConfigError:
@@ -67,9 +78,7 @@ class _Writer:
         if text is not None:
             return text
         if isinstance(value, dict):
-            named = not self.shadowed and all(
-                isinstance(k, str) and k.isidentifier() and not keyword.iskeyword(k) for k in value
-            )
+            named = not self.shadowed and all(_is_name(k) for k in value)
             if named:
                 items = [f"{k}={self.value(v, (*path, k), indent + 4)}" for k, v in value.items()]
                 return self.wrap("dict(", items, ")", indent)
@@ -120,7 +129,7 @@ def write_py(file: str, config: dict[Any, Any]) -> str:
     writer = _Writer(file, shadowed)
     lines = []
     for key, value in config.items():
-        if not isinstance(key, str) or not key.isidentifier() or keyword.iskeyword(key):
+        if not _is_name(key):
             raise _refuse(file, (), f"its top-level key {key!r} is not a Python name")
         lines.append(f"{key} = {writer.value(value, (key,))}")
     return "\n".join(lines) + "\n"

@@ -239,7 +239,7 @@ def _linear(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -
 def _case(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
     # Case mappings may grow a string up to three times ('\u0390'.upper() is 3 characters).
     check_items(3 * len(obj), "the changed string")
-    budget.charge(1 + len(obj))
+    budget.charge(1 + (3 * len(obj) >> 3))
 
 
 def _split(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
@@ -257,7 +257,7 @@ def _join(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> 
             return  # str.join raises its own TypeError
         total += len(item)
     check_items(total, "the joined string")
-    budget.charge(1 + total)
+    budget.charge(1 + len(items) + (total >> 3))
 
 
 def _replace(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
@@ -269,7 +269,7 @@ def _replace(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) 
         count = min(count, args[2])
     total = len(obj) + count * (len(new) - len(old))
     check_items(total, "the replaced string")
-    budget.charge(1 + len(obj) + max(0, total))
+    budget.charge(1 + (len(obj) >> 6) + (max(0, total) >> 3))
 
 
 def _format(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:

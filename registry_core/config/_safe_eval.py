@@ -37,6 +37,7 @@ from registry_core.config._limits import (
     Budget,
     check_digits,
     check_items,
+    made,
     size_of,
 )
 from registry_core.config._safe_calls import BUILTINS, COMPUTED, COPY_FUNCTIONS, METHODS
@@ -987,7 +988,7 @@ def _check_operation(budget: Budget, op: type, a: Any, b: Any, inplace: bool) ->
             else:
                 return  # Python raises its TypeError
             check_items(n, f"the {ta.__name__}")
-            budget.charge(n if not inplace else n - len(a) + 1)
+            budget.charge(made(ta, n if not inplace or ta is not list else n - len(a) + 1))
     elif op is ast.Mult:
         if ta in _SEQUENCES and isinstance(b, int):
             n = len(a) * max(0, b)
@@ -995,8 +996,9 @@ def _check_operation(budget: Budget, op: type, a: Any, b: Any, inplace: bool) ->
             n = len(b) * max(0, a)
         else:
             return
-        check_items(n, f"the repeated {(ta if ta in _SEQUENCES else tb).__name__}")
-        budget.charge(n)
+        kind = ta if ta in _SEQUENCES else tb
+        check_items(n, f"the repeated {kind.__name__}")
+        budget.charge(made(kind, n))
     elif op in (ast.BitOr, ast.BitAnd, ast.BitXor, ast.Sub):
         n = _size_or_zero(a) + _size_or_zero(b)
         check_items(n, "the result")
