@@ -83,18 +83,47 @@ def copy_tree(value: Any, *, shared: bool = False) -> Any:
     Args:
         value: what to copy.
         shared: ``value`` may hold one container in several places (a
-            ``.py`` file's names, YAML aliases): its expanded size is then
-            worked out first, with shared parts weighed once, so that a value
-            built by doubling is refused at once instead of copied for long.
+            ``.py`` file's names, YAML aliases): once a container is met twice,
+            the expanded size is worked out with shared parts counted once
+            each, so that a value built by doubling is refused at once
+            instead of copied for long.
 
     Raises:
         TooLarge: the copy would hold more than ``MAX_ITEMS`` values (a value
             built from shared parts, as ``a = [a, a]`` in a loop, expands).
         RecursionError: it is nested deeper than Python's recursion limit.
     """
-    if shared and expanded_weight(value, 2 * MAX_ITEMS) > 2 * MAX_ITEMS:
-        raise TooLarge
+    if shared:
+        try:
+            return _copy_once(value, _Counter(), set())
+        except _Shared:
+            if expanded_weight(value, 2 * MAX_ITEMS) > 2 * MAX_ITEMS:
+                raise TooLarge from None
     return _copy(value, _Counter())
+
+
+class _Shared(Exception):  # noqa: N818 - internal
+    """``_copy_once`` met a container a second time."""
+
+
+def _copy_once(value: Any, counter: _Counter, seen: set[int]) -> Any:
+    """``_copy``, raising ``_Shared`` on meeting any container twice."""
+    t = type(value)
+    if t is dict or t is ConfigDict or t is list or t is tuple:
+        key = id(value)
+        if key in seen:
+            raise _Shared
+        seen.add(key)
+        counter.left -= len(value)
+        if counter.left < 0:
+            raise TooLarge
+        if t is list or t is tuple:
+            items = [_copy_once(v, counter, seen) for v in value]
+            return items if t is list else tuple(items)
+        return {k: _copy_once(v, counter, seen) for k, v in dict.items(value)}
+    if t is set:
+        return set(value)
+    return value
 
 
 def _copy(value: Any, counter: _Counter) -> Any:
