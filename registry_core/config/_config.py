@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from registry_core._paths import parse_path
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -56,6 +54,8 @@ class Config(dict):  # type: ignore[type-arg]
         Raises:
             ValueError: ``path`` is not written in the config path syntax.
         """
+        from registry_core._paths import parse_path
+
         parts = parse_path(path)
         value: Any = self
         keys: list[Any] = []

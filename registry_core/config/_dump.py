@@ -19,7 +19,6 @@ import math
 import os
 import re
 
-from registry_core._paths import format_path
 from registry_core.config._substitute import BASE_REFERENCE
 from registry_core.errors import ConfigError
 
@@ -34,6 +33,12 @@ _DOUBLE_BRACE: Final = re.compile(r"\{(?=\{)")
 _RESERVED: Final = ("_base_", "_deprecation_")
 #: Characters that YAML reads as line breaks, which only double quotes keep.
 _YAML_BREAKS: Final = re.compile("[\r\x85\u2028\u2029]")
+
+
+def format_path(parts: tuple[Any, ...]) -> str:
+    from registry_core._paths import format_path
+
+    return format_path(parts)
 
 
 def _check(file: str, config: Mapping[Any, Any]) -> None:

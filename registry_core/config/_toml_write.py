@@ -97,8 +97,10 @@ def _table(file: str, out: list[str], table: dict[Any, Any], path: tuple[Any, ..
         below = (*path, key)
         header = ".".join(_key(file, part, path) for part in below)
         if _is_table(value):
-            out.append("")
-            out.append(f"[{header}]")
+            # a table holding only tables needs no header of its own: theirs define it
+            if not value or not all(_is_table(v) or _is_table_array(v) for v in value.values()):
+                out.append("")
+                out.append(f"[{header}]")
             _table(file, out, value, below)
         else:
             for element in value:
