@@ -17,6 +17,7 @@ import warnings
 
 from registry_core.config import _cache
 from registry_core.config._configdict import ConfigDict
+from registry_core.config._failures import EvalFailure
 from registry_core.config._formats import DATA_SUFFIXES, read_data
 from registry_core.config._merge import TooLarge, add_scope, as_configdict, copy_tree, merge
 from registry_core.config._sources import SourceNode, WriteLog, skeleton
@@ -261,13 +262,14 @@ def _copy_own(
     for key, value in own.items():
         try:
             values[key] = copy_tree(value, shared=shared)
-        except (TooLarge, RecursionError) as exc:
+        except (TooLarge, RecursionError, EvalFailure) as exc:
             line = lines.get(key) if isinstance(key, str) else None
-            why = (
-                "holds more than 10,000,000 items once its shared parts are copied apart"
-                if isinstance(exc, TooLarge)
-                else "is nested too deeply"
-            )
+            if isinstance(exc, TooLarge):
+                why = "holds more than 10,000,000 items once its shared parts are copied apart"
+            elif isinstance(exc, EvalFailure):
+                why = "holds itself (a list or dict inside itself)"
+            else:
+                why = "is nested too deeply"
             raise ConfigError(
                 f"{_where(path, line)}: the value of {key!r} {why}; a config cannot be that large",
                 file=path,

@@ -48,6 +48,8 @@ _LOG10_2: Final = 0.30103
 #: we hold to it even where the process lifted that limit.
 _STR_INT_DIGITS: Final = 4300
 
+_CYCLE: Final = "the value holds itself (a list or dict inside itself), which a config cannot"
+
 _SCALARS: Final = frozenset({bool, float, complex, type(None), type(...)})
 _SEQUENCES: Final = frozenset({list, tuple, set, frozenset})
 _VIEWS: Final = frozenset({type({}.keys()), type({}.values()), type({}.items())})
@@ -178,7 +180,10 @@ def expanded_weight(value: Any, limit: int) -> int:
             return 1
         known = memo.get(id(item))
         if known is not None:
+            if known < 0:
+                raise EvalFailure(_CYCLE)
             return known
+        memo[id(item)] = -1  # in progress: met again below, the value holds itself
         total = 1
         if t in _SEQUENCES or t in _VIEWS:
             total += len(item)
@@ -231,7 +236,10 @@ def str_bound(value: Any, budget: Budget) -> int:
             return 64 + 2 * max(int_digits(item.start), int_digits(item.stop))
         known = memo.get(id(item))
         if known is not None:
+            if known < 0:
+                raise EvalFailure(_CYCLE)
             return known
+        memo[id(item)] = -1
         total = 16
         if t in _SEQUENCES or t in _VIEWS:
             budget.charge(1 + len(item))

@@ -612,8 +612,9 @@ class Evaluator:
                     f"AttributeError: 'ConfigDict' object has no attribute '{attr}'"
                 ) from None
         if hasattr(value, attr):
+            kind = type(value).__name__
             raise UnsafeConstruct(
-                f"the attribute {attr} of a {type(value).__name__}",
+                f"the attribute {attr} of {'an' if kind[0] in 'aeiou' else 'a'} {kind}",
                 "attributes are read only from values read through _base_, as their keys",
             )
         raise EvalFailure(
