@@ -12,7 +12,8 @@ from __future__ import annotations
 import ast
 
 from registry_core.config._failures import EvalFailure, UnsafeConstruct
-from registry_core.config._safe_eval import Evaluator, is_marker
+from registry_core.config._markers import is_marker
+from registry_core.config._safe_eval import Evaluator
 from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False

@@ -13,7 +13,7 @@ import ast
 import sys
 import types
 
-from registry_core.config._safe_eval import base_reference
+from registry_core.config._eval_expressions import base_reference
 from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False
