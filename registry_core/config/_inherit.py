@@ -265,13 +265,16 @@ def _copy_own(
         except (TooLarge, RecursionError, EvalFailure) as exc:
             line = lines.get(key) if isinstance(key, str) else None
             if isinstance(exc, TooLarge):
-                why = "holds more than 10,000,000 items once its shared parts are copied apart"
+                why = (
+                    "holds more than 10,000,000 items once its shared parts are copied apart; "
+                    "a config cannot be that large"
+                )
             elif isinstance(exc, EvalFailure):
-                why = "holds itself (a list or dict inside itself)"
+                why = "holds itself (a list or dict inside itself), which a config cannot"
             else:
-                why = "is nested too deeply"
+                why = "is nested too deeply to copy"
             raise ConfigError(
-                f"{_where(path, line)}: the value of {key!r} {why}; a config cannot be that large",
+                f"{_where(path, line)}: the value of {key!r} {why}",
                 file=path,
                 line=line,
             ) from None
