@@ -2,8 +2,8 @@
 
 ``import registry_core`` is cheap: it imports no plugin code, scans no
 metadata, and imports neither ``importlib.metadata`` nor ``packaging``. The
-discovery functions, ``validate`` and ``config_schema``, and ``__version__``
-load on first use.
+discovery functions, ``validate`` and ``config_schema``, the config files'
+functions and ``__version__`` load on first use.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from registry_core.roots import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from registry_core.config import Config, dump_config, load_config
     from registry_core.discovery import (
         ScopeInfo,
         available_scopes,
@@ -86,6 +87,7 @@ __all__ = [
     "VISBACKENDS",
     "VISUALIZERS",
     "WEIGHT_INITIALIZERS",
+    "Config",
     "ConfigError",
     "DuplicateRegistrationError",
     "IncompatiblePluginError",
@@ -104,8 +106,10 @@ __all__ = [
     "count_registered_modules",
     "current_scope",
     "default_scope",
+    "dump_config",
     "init_default_scope",
     "load_all",
+    "load_config",
     "load_scope",
     "refresh",
     "traverse_registry_tree",
@@ -123,11 +127,15 @@ _LAZY = {
     "validate": "registry_core.validation",
     "count_registered_modules": "registry_core.utils",
     "traverse_registry_tree": "registry_core.utils",
+    "Config": "registry_core.config",
+    "dump_config": "registry_core.config",
+    "load_config": "registry_core.config",
 }
 
 
 def __getattr__(name: str) -> object:
-    # PEP 562: discovery, validation and the installed version load on first use only.
+    # PEP 562: discovery, validation, the config files and the installed version
+    # load on first use only.
     module = _LAZY.get(name)
     if module is not None:
         import importlib

@@ -1,0 +1,320 @@
+"""Loading MMDetection's configs: ``load_config`` against MMEngine's ``Config.fromfile``.
+
+Run it as ``python benchmarks/bench_config.py [--rounds N] [--json OUT] [--markdown]``.
+
+It uses what the conformance test uses (``conformance/mmdet_env.py``): the
+configs of the MMDetection 3.3.0 wheel and a virtual environment with
+``mmengine-lite`` 0.10.7, downloaded once into a cache folder.
+
+Two cases, each run in fresh processes, rounds interleaved in a new random
+order, medians reported:
+
+- **all configs**: one process loads every config of the wheel once, in
+  sorted order, and sums the time of the loads (MMEngine in its environment,
+  ``registry_core`` in this one). MMEngine's process runs first in a round and
+  says which configs it loaded; ``registry_core`` loads the same ones. A
+  third process loads them with ``registry_core`` while forgetting every
+  cached base before each load, to show what reusing base files brings.
+  Target: ``load_config`` total at most 0.1x MMEngine's.
+- **one config, end to end**: the wall time of a fresh process that loads
+  ``faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py`` (four bases):
+  ``python -m registry_core validate CONFIG`` (when this tree has the command),
+  ``python -c "import registry_core; registry_core.load_config(PATH)"``, and
+  MMEngine's ``python -c "from mmengine.config import Config; Config.fromfile(PATH)"``.
+  Target: ``validate`` at most 0.2x MMEngine's.
+
+Every child runs as ``python -S`` with ``PYTHONPATH`` naming its
+``site-packages`` (and, for ``registry_core``, this checkout), with no other
+``PYTHON*`` variable set: so both sides write and use bytecode caches, and
+neither pays for ``site`` processing (for this checkout, the import hook of its
+editable install, which a regular install does not have).
+
+The script exits 0 whether or not the targets are met, non-zero if a case fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import emit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "conformance"))
+import mmdet_env  # lives in conformance/, shared with the conformance test
+
+ROUNDS = 5
+PROCESS_ROUNDS = 15
+SEED = 20261201
+ALL_TARGET = 0.1
+ONE_TARGET = 0.2
+ONE_CONFIG = "faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py"
+
+#: Loads each config of argv[1] (a JSON list) with MMEngine; prints the ones it loaded into
+#: data (not the three scripts that define functions) and the time of those loads.
+MMENGINE_ALL = """
+import contextlib, io, json, pickle, sys, time, warnings
+warnings.simplefilter('ignore')
+from mmengine.config import Config
+loaded, total = [], 0.0
+for path in json.load(open(sys.argv[1])):
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            start = time.perf_counter()
+            value = Config.fromfile(path).to_dict()
+            took = time.perf_counter() - start
+        pickle.dumps(value)
+    except Exception:
+        continue
+    total += took
+    loaded.append(path)
+print(json.dumps({'seconds': total, 'loaded': loaded}))
+"""
+
+#: Loads each config of argv[1] with load_config; with argv[2] == 'cold', forgets cached bases.
+OURS_ALL = """
+import json, sys, time
+import registry_core
+from registry_core.config import _cache
+cold = sys.argv[2] == 'cold'
+paths = json.load(open(sys.argv[1]))
+total = 0.0
+for path in paths:
+    if cold:
+        _cache.clear()
+    start = time.perf_counter()
+    registry_core.load_config(path)
+    total += time.perf_counter() - start
+print(json.dumps({'seconds': total, 'loaded': len(paths)}))
+"""
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class Interpreter:
+    """A Python to run children with: ``python -S`` and its ``site-packages`` on ``PYTHONPATH``."""
+
+    def __init__(self, python: str, *extra_path: str) -> None:
+        self.python = python
+        purelib = subprocess.run(
+            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        self.env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "REGISTRY_CORE_"))
+        }
+        self.env["PYTHONPATH"] = os.pathsep.join([*extra_path, purelib])
+
+    def command(self, *args: str) -> list[str]:
+        return [self.python, "-S", *args]
+
+
+def run_json(interpreter: Interpreter, *args: str) -> dict[str, Any]:
+    command = interpreter.command(*args)
+    out = subprocess.run(command, capture_output=True, text=True, timeout=3600, env=interpreter.env)
+    if out.returncode:
+        raise RuntimeError(f"{command[:3]} failed:\n{out.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def bench_all(
+    env: mmdet_env.Environment, ours: Interpreter, theirs: Interpreter, rounds: int, work: Path
+) -> dict[str, Any]:
+    every = work / "every.json"
+    every.write_text(json.dumps([str(p) for p in env.config_files()]))
+    same = work / "loaded.json"
+    samples: dict[str, list[float]] = {"mmengine": [], "ours": [], "ours_cold": []}
+    loaded = 0
+    for _ in range(rounds):
+        mine = run_json(theirs, "-c", MMENGINE_ALL, str(every))
+        samples["mmengine"].append(mine["seconds"])
+        same.write_text(json.dumps(mine["loaded"]))
+        loaded = len(mine["loaded"])
+        order = ["warm", "cold"]
+        random.shuffle(order)
+        for mode in order:
+            result = run_json(ours, "-c", OURS_ALL, str(same), mode)
+            samples["ours" if mode == "warm" else "ours_cold"].append(result["seconds"])
+    medians = {k: statistics.median(v) for k, v in samples.items()}
+    return {
+        "configs": loaded,
+        "files": len(env.config_files()),
+        "samples": samples,
+        "median": medians,
+        "ratio": medians["ours"] / medians["mmengine"],
+        "ratio_cold": medians["ours_cold"] / medians["mmengine"],
+    }
+
+
+def validate_available(ours: Interpreter) -> bool:
+    command = ours.command("-m", "registry_core", "validate", "--help")
+    out = subprocess.run(command, capture_output=True, text=True, env=ours.env)
+    return out.returncode == 0
+
+
+def wall(interpreter: Interpreter, args: list[str]) -> float:
+    command = interpreter.command(*args)
+    start = time.perf_counter()
+    out = subprocess.run(command, capture_output=True, text=True, env=interpreter.env)
+    elapsed = time.perf_counter() - start
+    if out.returncode not in (0, 1):  # validate exits 1 when it finds problems
+        raise RuntimeError(f"{command[:4]} failed ({out.returncode}):\n{out.stderr[-2000:]}")
+    return elapsed
+
+
+def bench_one(
+    env: mmdet_env.Environment, ours: Interpreter, theirs: Interpreter, rounds: int
+) -> dict[str, Any]:
+    path = str(env.configs / ONE_CONFIG)
+    load = f"import registry_core; registry_core.load_config({path!r})"
+    cases: dict[str, tuple[Interpreter, list[str]]] = {
+        "load_config": (ours, ["-c", load]),
+        "mmengine": (theirs, ["-c", f"from mmengine.config import Config; Config.fromfile({path!r})"]),  # noqa: E501
+        "python": (ours, ["-c", "pass"]),
+        "mmengine_python": (theirs, ["-c", "pass"]),
+    }  # fmt: skip
+    has_validate = validate_available(ours)
+    if has_validate:
+        cases["validate"] = (ours, ["-m", "registry_core", "validate", path])
+    for interpreter, args in cases.values():  # warm-up: bytecode caches
+        wall(interpreter, args)
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(rounds):
+        names = list(cases)
+        random.shuffle(names)
+        for name in names:
+            samples[name].append(wall(*cases[name]))
+    medians = {k: statistics.median(v) for k, v in samples.items()}
+    result: dict[str, Any] = {
+        "config": ONE_CONFIG,
+        "validate_available": has_validate,
+        "samples": samples,
+        "median": medians,
+        "ratio_load_config": medians["load_config"] / medians["mmengine"],
+    }
+    if has_validate:
+        result["ratio_validate"] = medians["validate"] / medians["mmengine"]
+    return result
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _verdict(ratio: float, target: float) -> str:
+    return f"≤ {target}x {'PASS' if ratio <= target else 'FAIL'}"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    a, b = report["all"], report["one"]
+    lines = [
+        f"Python {report['python']}, MMEngine {mmdet_env.MMENGINE}, MMDetection {mmdet_env.MMDET}; "
+        f"medians over {report['rounds']} rounds (all configs) and {report['process_rounds']} "
+        "rounds (one config).",
+        "",
+        f"All configs: {a['configs']} of the wheel's {a['files']} files, each loaded once in one "
+        "process (sum of the loads):",
+        "",
+        "| loader | total | per config | ratio to MMEngine | target |",
+        "|---|--:|--:|--:|:-:|",
+        f"| MMEngine `Config.fromfile(...).to_dict()` | {_ms(a['median']['mmengine'])} | "
+        f"{_ms(a['median']['mmengine'] / a['configs'])} | 1 | |",
+        f"| `load_config` | {_ms(a['median']['ours'])} | "
+        f"{_ms(a['median']['ours'] / a['configs'])} | "
+        f"{a['ratio']:.3f}x | {_verdict(a['ratio'], ALL_TARGET)} |",
+        "| `load_config`, cached bases forgotten before each load | "
+        f"{_ms(a['median']['ours_cold'])} | "
+        f"{_ms(a['median']['ours_cold'] / a['configs'])} | {a['ratio_cold']:.3f}x | |",
+        "",
+        f"One config end to end (`{b['config']}`), wall time of a fresh process:",
+        "",
+        "| command | time | ratio to MMEngine | target |",
+        "|---|--:|--:|:-:|",
+    ]  # fmt: skip
+    m = b["median"]
+    if b["validate_available"]:
+        lines.append(
+            f"| `python -m registry_core validate CONFIG` | {_ms(m['validate'])} | "
+            f"{b['ratio_validate']:.3f}x | {_verdict(b['ratio_validate'], ONE_TARGET)} |"
+        )
+    else:
+        lines.append(
+            "| `python -m registry_core validate CONFIG` | validate command not available | | |"
+        )
+    lines += [
+        f"| `python -c \"import registry_core; registry_core.load_config(PATH)\"` | "
+        f"{_ms(m['load_config'])} | {b['ratio_load_config']:.3f}x | |",
+        f"| MMEngine `python -c \"...; Config.fromfile(PATH)\"` | {_ms(m['mmengine'])} | 1 | |",
+        f"| `python -S -c pass` (this interpreter / MMEngine's) | {_ms(m['python'])} / "
+        f"{_ms(m['mmengine_python'])} | | |",
+    ]  # fmt: skip
+    return "\n".join(lines)
+
+
+def plain(report: dict[str, Any]) -> str:
+    a, b = report["all"], report["one"]
+    validate = (
+        f"validate {_ms(b['median']['validate'])} ({b['ratio_validate']:.3f}x, target <= "
+        f"{ONE_TARGET}x)"
+        if b["validate_available"]
+        else "validate command not available"
+    )
+    return "\n".join(
+        [
+            f"all {a['configs']} configs: MMEngine {_ms(a['median']['mmengine'])}, load_config "
+            f"{_ms(a['median']['ours'])} ({a['ratio']:.3f}x, target <= {ALL_TARGET}x), without "
+            f"reuse {_ms(a['median']['ours_cold'])} ({a['ratio_cold']:.3f}x)",
+            f"one config, fresh process: MMEngine {_ms(b['median']['mmengine'])}, load_config "
+            f"{_ms(b['median']['load_config'])} ({b['ratio_load_config']:.3f}x); {validate}",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--json", metavar="OUT", help="also write the full results to OUT")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"all-config rounds ({ROUNDS})")
+    parser.add_argument(
+        "--process-rounds",
+        type=int,
+        default=PROCESS_ROUNDS,
+        help=f"one-config rounds ({PROCESS_ROUNDS})",
+    )
+    args = parser.parse_args(argv)
+    random.seed(SEED)
+    try:
+        env = mmdet_env.prepare()
+    except mmdet_env.IndexUnreachableError as exc:
+        print(f"cannot run: {exc}", file=sys.stderr)
+        return 2
+    import tempfile
+
+    ours = Interpreter(sys.executable, str(REPO))
+    theirs = Interpreter(str(env.python))
+    with tempfile.TemporaryDirectory() as work:
+        report = {
+            "python": platform.python_version(),
+            "rounds": args.rounds,
+            "process_rounds": args.process_rounds,
+            "all": bench_all(env, ours, theirs, args.rounds, Path(work)),
+            "one": bench_one(env, ours, theirs, args.process_rounds),
+        }
+    emit(report, markdown, plain, as_markdown=args.markdown, json_path=args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

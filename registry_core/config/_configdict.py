@@ -1,0 +1,136 @@
+"""``ConfigDict``: the mapping that values read through ``_base_`` are.
+
+A ``.py`` config reads its bases as MMEngine's ``ConfigDict``: keys as
+attributes (``_base_.model.backbone.depth``), attribute writes and deletes,
+and an ``update`` that merges mappings key by key instead of replacing them.
+This class behaves the same way, so that the configs written for MMEngine
+evaluate to the same values. It only lives while a file is evaluated: a loaded
+``Config`` holds plain ``dict`` values.
+
+>>> d = ConfigDict(model=dict(backbone=dict(depth=50, frozen=1)))
+>>> d.model.backbone.depth
+50
+>>> d.model.update(dict(backbone=dict(depth=101)))
+>>> d.model.backbone
+{'depth': 101, 'frozen': 1}
+>>> d.model.head = dict(num_classes=3)
+>>> type(d.model.head).__name__, d.model.head.num_classes
+('ConfigDict', 3)
+"""
+
+from __future__ import annotations
+
+import copy as _copy
+from collections import OrderedDict
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+__all__ = ["ConfigDict"]
+
+_MISSING: Any = object()
+
+
+class ConfigDict(dict):  # type: ignore[type-arg]
+    """A ``dict`` whose keys read and write as attributes, as MMEngine's ``ConfigDict``.
+
+    Plain ``dict`` values stored in it (also inside lists and tuples) become
+    ``ConfigDict``s, so that attribute access reaches them too.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        for arg in args:
+            if not arg:
+                continue
+            if isinstance(arg, dict):
+                for key, value in dict.items(arg):
+                    self[key] = value
+            elif isinstance(arg, tuple) and not isinstance(arg[0], tuple):
+                self[arg[0]] = arg[1]
+            else:
+                for key, value in arg:
+                    self[key] = value
+        for key, value in kwargs.items():
+            self[key] = value
+
+    @classmethod
+    def _hook(cls, item: Any) -> Any:
+        if type(item) is dict or type(item) is OrderedDict:
+            return cls(item)
+        if isinstance(item, (list, tuple)):
+            return type(item)(cls._hook(element) for element in item)
+        return item
+
+    def __missing__(self, key: Any) -> Any:
+        raise KeyError(key)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(
+                f"'{type(self).__name__}' object has no attribute '{name}'"
+            ) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if hasattr(type(self), name):
+            raise AttributeError(f"'{type(self).__name__}' object attribute '{name}' is read-only")
+        self[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        del self[name]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        dict.__setitem__(self, key, self._hook(value))
+
+    def copy(self) -> ConfigDict:
+        """A shallow copy (lists are rebuilt, as MMEngine's ``ConfigDict.copy`` does)."""
+        other = type(self)()
+        for key, value in dict.items(self):
+            other[key] = value
+        return other
+
+    __copy__ = copy
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ConfigDict:
+        other = type(self)()
+        memo[id(self)] = other
+        for key, value in dict.items(self):
+            dict.__setitem__(other, _copy.deepcopy(key, memo), _copy.deepcopy(value, memo))
+        return other
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        """``self[key]``, or ``default`` when the key is missing."""
+        return dict.get(self, key, default)
+
+    def pop(self, key: Any, default: Any = None) -> Any:
+        """Remove ``key`` and return its value, or ``default`` (``None``, as in MMEngine)."""
+        return dict.pop(self, key, default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        """Merge mappings into this one: a mapping over a mapping merges key by key."""
+        if len(args) > 1:
+            raise TypeError("update only accept one positional argument")
+        other: dict[Any, Any] = {}
+        if args:
+            for key, value in dict.items(args[0]):
+                other[key] = value
+        other.update(kwargs)
+        for key, value in other.items():
+            mine = dict.get(self, key, _MISSING)
+            if mine is _MISSING or not isinstance(mine, dict) or not isinstance(value, dict):
+                self[key] = value
+            else:
+                mine.update(value)
+
+    def items(self) -> list[tuple[Any, Any]]:  # type: ignore[override]
+        """The items, as a list (as MMEngine's ``ConfigDict.items``)."""
+        return list(dict.items(self))
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        """The values, as a list (as MMEngine's ``ConfigDict.values``)."""
+        return list(dict.values(self))

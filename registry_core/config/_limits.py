@@ -1,0 +1,264 @@
+"""What a safe evaluation may make and do: the item and step limits.
+
+A safe ``.py`` config cannot exhaust the machine. Two limits hold:
+
+* no value is made with more than ``MAX_ITEMS`` items (elements of a
+  container, characters of a string, digits of a number). The size of a
+  result is worked out from its operands *before* it is made;
+* an evaluation takes at most ``MAX_STEPS`` steps. Every syntax node
+  evaluated is a step, and an operation whose work grows with its operands
+  (building, copying, comparing, hashing, sorting or formatting a value,
+  arithmetic on big numbers) costs steps in proportion to that work, counted
+  before it is done.
+
+This module holds the counting; ``_safe_eval`` and ``_safe_calls`` charge it.
+"""
+
+from __future__ import annotations
+
+import operator
+
+from registry_core.config._failures import EvalFailure
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
+
+__all__ = [
+    "MAX_ITEMS",
+    "MAX_STEPS",
+    "Budget",
+    "check_items",
+    "check_str_int",
+    "made",
+    "int_digits",
+    "size_of",
+]
+
+MAX_ITEMS: Final = 10_000_000
+"""The most items, characters or digits one value may have."""
+
+MAX_STEPS: Final = 10_000_000
+"""The most steps one evaluation may take."""
+
+#: Digits of an int with ``bits`` bits, from above: ``bits * log10(2)``.
+_LOG10_2: Final = 0.30103
+
+#: Python refuses str <-> int conversions past this many digits by default;
+#: we hold to it even where the process lifted that limit.
+_STR_INT_DIGITS: Final = 4300
+
+_CYCLE: Final = "the value holds itself (a list or dict inside itself), which a config cannot"
+
+_SCALARS: Final = frozenset({bool, float, complex, type(None), type(...)})
+_SEQUENCES: Final = frozenset({list, tuple, set, frozenset})
+_VIEWS: Final = frozenset({type({}.keys()), type({}.values()), type({}.items())})
+
+
+def int_digits(value: int) -> int:
+    """An upper bound on the decimal digits of ``value``."""
+    return int(value.bit_length() * _LOG10_2) + 1
+
+
+def made(kind: type, count: int) -> int:
+    """The steps that making a ``kind`` of ``count`` items costs.
+
+    A string or bytes object is one step per 8 characters (filling memory
+    that fast is cheap), anything else one step per item.
+    """
+    return count >> 3 if kind is str or kind is bytes else count
+
+
+def check_items(count: int, what: str) -> None:
+    """Refuse to make ``what`` when it would have more than ``MAX_ITEMS`` items."""
+    if count > MAX_ITEMS:
+        raise EvalFailure(
+            f"{what} would have {count:,} items, more than the limit of {MAX_ITEMS:,}; "
+            "a safe config cannot make values that large"
+        )
+
+
+def check_digits(bits: int, what: str) -> None:
+    """Refuse to make an int of ``bits`` bits when it has more than ``MAX_ITEMS`` digits."""
+    digits = int(bits * _LOG10_2) + 1
+    if digits > MAX_ITEMS:
+        raise EvalFailure(
+            f"{what} would have about {digits:,} digits, more than the limit of "
+            f"{MAX_ITEMS:,}; a safe config cannot make numbers that large"
+        )
+
+
+def check_str_int(text: str | bytes | bytearray) -> None:
+    """Refuse to parse an int from a string longer than Python's default limit."""
+    if len(text) > _STR_INT_DIGITS + 100:
+        raise EvalFailure(
+            f"converting a string of {len(text):,} characters to int exceeds the limit "
+            f"of {_STR_INT_DIGITS} digits"
+        )
+
+
+def size_of(value: Any) -> int:
+    """How many items iterating ``value`` gives, without iterating it.
+
+    Every iterable a safe evaluation can hold is sized, or a list iterator
+    (from ``zip``, ``enumerate`` or a generator expression), whose length hint
+    is exact.
+    """
+    if type(value) is range:
+        start, stop, step = value.start, value.stop, value.step
+        if step > 0:
+            return max(0, (stop - start + step - 1) // step)
+        return max(0, (start - stop - step - 1) // -step)
+    try:
+        return len(value)
+    except TypeError:
+        return operator.length_hint(value)
+
+
+class Budget:
+    """The steps one evaluation has taken; refuses to go past ``MAX_STEPS``."""
+
+    __slots__ = ("steps",)
+
+    def __init__(self) -> None:
+        self.steps = 0
+
+    def charge(self, steps: int) -> None:
+        """Count ``steps`` more, failing when the total passes ``MAX_STEPS``."""
+        self.steps += steps
+        if self.steps > MAX_STEPS:
+            raise EvalFailure(
+                f"the evaluation took more than {MAX_STEPS:,} steps (real configs take a "
+                "few thousand); a safe config cannot run that long"
+            )
+
+    def weigh(self, value: Any) -> int:
+        """Charge and return the work of reading all of ``value`` (comparing, hashing...).
+
+        A scalar is one step (a long string or number a step per 64
+        characters or 2048 bits); a container is one step per element, plus
+        its elements. Shared elements count each time they are reached, as a
+        comparison or a copy reaches them.
+        """
+        t = type(value)
+        if t is str or t is bytes:
+            cost = 1 + (len(value) >> 6)
+        elif t is int:
+            cost = 1 + (value.bit_length() >> 11)
+        elif t in _SCALARS:
+            cost = 1
+        else:
+            cost = self._weigh_deep(value)
+        self.charge(cost)
+        return cost
+
+    def _weigh_deep(self, value: Any) -> int:
+        total = expanded_weight(value, MAX_STEPS - self.steps + 1)
+        if total > MAX_STEPS - self.steps:
+            self.charge(total)  # raises
+        return total
+
+
+def expanded_weight(value: Any, limit: int) -> int:
+    """The weight of ``value`` with shared parts counted each time they are reached.
+
+    Each container is traversed once (its weight is memoised by identity), so a
+    value built by doubling (``a = [a, a]``) is weighed in a few steps; the
+    count stops once it passes ``limit``.
+    """
+    memo: dict[int, int] = {}
+    keep: list[Any] = []  # keeps the containers alive, so their ids stay theirs
+
+    def weigh(item: Any) -> int:
+        t = type(item)
+        if t is str or t is bytes:
+            return 1 + (len(item) >> 6)
+        if t is int:
+            bits: int = item.bit_length()
+            return 1 + (bits >> 11)
+        if t in _SCALARS:
+            return 1
+        known = memo.get(id(item))
+        if known is not None:
+            if known < 0:
+                raise EvalFailure(_CYCLE)
+            return known
+        memo[id(item)] = -1  # in progress: met again below, the value holds itself
+        total = 1
+        if t in _SEQUENCES or t in _VIEWS:
+            total += len(item)
+            for element in item:
+                total += weigh(element)
+                if total > limit:
+                    break
+        elif isinstance(item, dict):
+            total += len(item)
+            for key, element in dict.items(item):
+                total += weigh(key) + weigh(element)
+                if total > limit:
+                    break
+        memo[id(item)] = total
+        keep.append(item)
+        return total
+
+    return weigh(value)
+
+
+def str_bound(value: Any, budget: Budget) -> int:
+    """An upper bound on ``len(str(value))`` and ``len(repr(value))``, charging its work.
+
+    Strings may grow up to ten times in ``repr`` (``'\\U0010ffff'``), numbers
+    by their digits, containers by their brackets and separators. Shared parts
+    are counted each time they appear, as ``repr`` writes them.
+
+    Raises:
+        EvalFailure: the bound passes ``MAX_ITEMS``, or an int has more digits
+            than Python converts to text.
+    """
+    memo: dict[int, int] = {}
+    keep: list[Any] = []
+
+    def bound(item: Any) -> int:
+        t = type(item)
+        if t is str or t is bytes:
+            return 10 * len(item) + 5
+        if t is int:
+            digits = int_digits(item)
+            if digits > _STR_INT_DIGITS + 1:
+                raise EvalFailure(
+                    f"an int of about {digits:,} digits cannot be written as text (Python's "
+                    f"limit is {_STR_INT_DIGITS} digits)"
+                )
+            return digits + 3
+        if t in _SCALARS:
+            return 64
+        if t is range:
+            return 64 + 2 * max(int_digits(item.start), int_digits(item.stop))
+        known = memo.get(id(item))
+        if known is not None:
+            if known < 0:
+                raise EvalFailure(_CYCLE)
+            return known
+        memo[id(item)] = -1
+        total = 16
+        if t in _SEQUENCES or t in _VIEWS:
+            budget.charge(1 + len(item))
+            for element in item:
+                total += bound(element) + 2
+                if total > MAX_ITEMS:
+                    check_items(total, "the text of this value")
+        elif isinstance(item, dict):
+            budget.charge(1 + 2 * len(item))
+            for key, element in dict.items(item):
+                total += bound(key) + bound(element) + 4
+                if total > MAX_ITEMS:
+                    check_items(total, "the text of this value")
+        else:
+            total = 64
+        memo[id(item)] = total
+        keep.append(item)
+        return total
+
+    total = bound(value)
+    check_items(total, "the text of this value")
+    return total

@@ -1,0 +1,119 @@
+"""``dump_config``: what it writes in each format, and what it refuses."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from registry_core import ConfigError, dump_config, load_config
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+CONFIG = {
+    "model": {
+        "type": "RetinaNet",
+        "backbone": {"type": "ResNet", "depth": 50, "out_indices": (1, 2, 3)},
+        "head": {"num_classes": 80, "loss": {"type": "Focal", "gamma": 2.0}},
+    },
+    "pipeline": [{"type": "Load"}, {"type": "Resize", "scale": (1333, 800)}],
+    "lr": 0.02,
+    "flags": [True, False],
+    "empty": {},
+    "work_dir": "./work_dirs/{{ fileBasenameNoExtension }}",
+    "env": "{{$HOME}} and {{{$X:y}}}",
+}
+
+
+def lists(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: lists(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [lists(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("suffix", [".json", ".toml", ".yaml", ".yml", ".py"])
+def test_round_trip(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"out{suffix}"
+    dump_config(CONFIG, path)
+    loaded = load_config(path)
+    # braces are written so that the placeholders are not substituted back
+    assert loaded == (CONFIG if suffix == ".py" else lists(CONFIG))
+    if suffix == ".py":
+        assert type(loaded["model"]["backbone"]["out_indices"]) is tuple
+
+
+def test_a_loaded_config_round_trips(tmp_path: Path) -> None:
+    (tmp_path / "base.py").write_text("model = dict(depth=50, size=(1, 2))\n")
+    (tmp_path / "child.py").write_text("_base_ = 'base.py'\nmodel = dict(depth=101)\n")
+    cfg = load_config(tmp_path / "child.py")
+    dump_config(cfg, tmp_path / "merged.py")
+    assert load_config(tmp_path / "merged.py") == cfg == {"model": {"depth": 101, "size": (1, 2)}}
+
+
+def test_python_output_is_readable(tmp_path: Path) -> None:
+    dump_config({"model": {"type": "Net", "depth": 50}, "keys": {"a.b": 1}}, tmp_path / "o.py")
+    assert (tmp_path / "o.py").read_text() == (
+        "model = dict(type='Net', depth=50)\nkeys = {'a.b': 1}\n"
+    )
+
+
+def test_python_values_beyond_json(tmp_path: Path) -> None:
+    config = {
+        "nan_inf": [math.inf, -math.inf],
+        "numbers": [1j, 10**30, -0.0],
+        "sets": [{1, 2}, set()],
+        "bytes": b"\x00{{",
+        "keys": {1: "a", (1, 2): "b", None: "c", 2.5: "d", b"k": "e"},
+    }
+    dump_config(config, tmp_path / "o.py")
+    assert load_config(tmp_path / "o.py") == config
+    dump_config({"x": math.nan}, tmp_path / "nan.py")
+    assert math.isnan(load_config(tmp_path / "nan.py")["x"])
+
+
+def test_names_that_shadow_builtins(tmp_path: Path) -> None:
+    config = {"dict": {"a": 1}, "set": set(), "float": math.inf, "x": [math.nan]}
+    dump_config(config, tmp_path / "o.py")
+    loaded = load_config(tmp_path / "o.py")
+    assert loaded["dict"] == {"a": 1} and loaded["set"] == set() and loaded["float"] == math.inf
+    assert math.isnan(loaded["x"][0])
+
+
+@pytest.mark.parametrize(
+    ("suffix", "config", "words"),
+    [
+        (".toml", {"a": {"b": None}}, "a.b to TOML: it is None"),
+        (".toml", {"a": 2**70}, "64-bit"),
+        (".toml", {"a": {1: 2}}, "not a string"),
+        (".json", {"a": {1: 2}}, "a[1] to JSON"),
+        (".json", {"a": [math.nan]}, "a[0] to JSON: it is nan"),
+        (".json", {"a": {1, 2}}, "JSON has no set values"),
+        (".py", {"not a name": 1}, "is not a Python name"),
+        (".py", {"class": 1}, "is not a Python name"),
+        (".py", {"a": frozenset()}, "a frozenset is not data"),
+        (".py", {"a": object()}, "a object is not data"),
+        (".yaml", {"a": object()}, "cannot write the config to YAML"),
+        (".json", {"_base_": "x.py"}, "'_base_'"),
+        (".py", {"__hidden": 1}, "'__hidden'"),
+        (".yaml", {"a": ["{{_base_.model}}"]}, "reference to a base value"),
+        (".cfg", {"a": 1}, "suffix '.cfg'"),
+    ],
+)
+def test_what_a_format_cannot_hold(
+    tmp_path: Path, suffix: str, config: dict[Any, Any], words: str
+) -> None:
+    path = tmp_path / f"out{suffix}"
+    with pytest.raises(ConfigError, match="cannot write") as info:
+        dump_config(config, path)
+    assert words in str(info.value) and str(path) in str(info.value)
+    assert not path.exists()
+
+
+def test_dump_needs_a_mapping(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="mapping"):
+        dump_config([1, 2], tmp_path / "o.json")  # type: ignore[arg-type]
