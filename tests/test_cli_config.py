@@ -199,11 +199,14 @@ def test_a_plugin_error_names_the_exception(project: Project) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("cfg.yaml", "type: X\n", "registry-core validate reads .json config files (got .yaml)"),
-        ("cfg.py", "model = dict()\n", "(got .py)"),
-        ("cfg.json", '{"type": ', "invalid JSON at line 1, column 10"),
-        ("cfg.json", "[1, 2", "invalid JSON"),
-        ("cfg.json", "3", "holds a int, not a config"),
+        ("cfg.ini", "[model]\n", "unsupported"),
+        ("cfg.py", "import os\nmodel = dict()\n", "--trusted"),
+        ("cfg.py", "model = dict(\n", "line"),
+        ("cfg.yaml", "model: !!python/object/apply:os.system [echo hi]\n", "cfg.yaml"),
+        ("cfg.toml", "model = \n", "cfg.toml"),
+        ("cfg.json", '{"type": ', "line 1"),
+        ("cfg.json", "3", "cfg.json"),
+        ("with_base.py", "_base_ = './nowhere.py'\n", "nowhere.py"),
     ],
 )
 def test_a_file_that_cannot_be_loaded_exits_2(
@@ -213,10 +216,42 @@ def test_a_file_that_cannot_be_loaded_exits_2(
     done = project.run("validate", name, code=2)
     assert done.stdout == ""
     assert message in " ".join(line.strip() for line in done.stderr.splitlines())
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("good.py", "type = 'mydet.Detector'\nbackbone = dict(type='ResNet', depth=50)\n"),
+        ("good.toml", "type = 'mydet.Detector'\n[backbone]\ntype = 'ResNet'\ndepth = 50\n"),
+        ("good.yaml", "type: mydet.Detector\nbackbone:\n  type: ResNet\n  depth: 50\n"),
+    ],
+)
+def test_every_config_format_validates(project: Project, name: str, text: str) -> None:
+    (project.root / name).write_text(text, encoding="utf-8")
+    assert project.run("validate", name, code=0).stdout == f"{name}: valid\n"
+
+
+def test_an_issue_set_by_a_base_file_names_that_file(project: Project) -> None:
+    (project.root / "base.py").write_text(
+        "model = dict(type='mydet.Detector', backbone=dict(type='ResNet', depth='fifty'))\n"
+    )
+    (project.root / "child.py").write_text(
+        "_base_ = './base.py'\nmodel = dict(backbone=dict(num_stagse=4))\n"
+    )
+    done = project.run("validate", "child.py", code=1)
+    text = " ".join(done.stdout.split())
+    assert "model.backbone.depth: expected int, got str 'fifty'" in text
+    assert "(set in base.py)" in text
+    issues = json.loads(project.run("validate", "child.py", "--json", code=1).stdout)["issues"]
+    sources = {issue["path"]: os.path.basename(issue["source"]) for issue in issues}
+    assert sources["model.backbone.depth"] == "base.py"
+    assert sources["model.backbone.num_stagse"] == "child.py"
 
 
 def test_usage_errors_exit_2(project: Project) -> None:
-    assert "cannot read missing.json" in project.run("validate", "missing.json", code=2).stderr
+    missing = project.run("validate", "missing.json", code=2).stderr
+    assert "missing.json: no such config file" in " ".join(missing.split())
     project.write("good.json", GOOD)
     done = project.run("validate", "good.json", "--registry", "modle", code=2)
     assert "unknown registry 'modle'" in done.stderr

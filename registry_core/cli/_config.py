@@ -9,6 +9,7 @@ from registry_core.cli._output import (
     EXIT_PROBLEM,
     EXIT_USAGE,
     UsageError,
+    display_path,
     plural,
     print_json,
     wrap,
@@ -38,7 +39,9 @@ def add_commands(command: Command) -> None:
         "building nothing; report every problem at once.",
         _validate,
     )
-    validate.add_argument("config", metavar="CONFIG", help="the config file (.json)")
+    validate.add_argument(
+        "config", metavar="CONFIG", help="the config file (.py, .json, .toml, .yaml or .yml)"
+    )
     validate.add_argument(
         "--registry",
         metavar="R",
@@ -48,7 +51,8 @@ def add_commands(command: Command) -> None:
     validate.add_argument(
         "--trusted",
         action="store_true",
-        help="execute a .py config as Python, as MMEngine does (JSON configs never run code)",
+        help="execute a .py config (and its .py bases) as Python, as MMEngine does; without "
+        "it, .py configs are evaluated as data and run no code (JSON, TOML, YAML never do)",
     )
     schema = command(
         "schema",
@@ -65,34 +69,15 @@ def add_commands(command: Command) -> None:
 
 
 def _load(path: str, trusted: bool) -> Any:
-    """Read the config file at ``path`` (``.json`` for now).
+    """Load the config file at ``path`` as ``registry_core.load_config`` does.
 
     Raises:
-        ConfigError: the file cannot be read or parsed, or has another suffix.
+        ConfigError: the file cannot be read or parsed, has an unsupported
+            suffix, or (without ``trusted``) uses Python beyond the data subset.
     """
-    import json
-    import os
+    from registry_core.config import load_config
 
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix != ".json":
-        raise ConfigError(
-            f"cannot load {path}: registry-core validate reads .json config files "
-            f"(got {suffix or 'no suffix'}); write the config as JSON",
-            file=path,
-        )
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}", file=path) from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"cannot read {path}: it is not UTF-8 text ({exc})", file=path) from exc
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"cannot load {path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-            file=path,
-            line=exc.lineno,
-        ) from exc
+    return load_config(path, trusted=trusted)
 
 
 def _root(name: str | None) -> tuple[str | None, Registry[Any] | None]:
@@ -146,8 +131,14 @@ def _validate(args: argparse.Namespace) -> int:
         )
         return status
     lines: list[str] = []
+    top = _same_file(args.config)
     for issue in issues:
-        lines += wrap(f"{issue.severity}: {issue.path or '<config>'}: {issue.message}", "", "  ")
+        where = ""
+        if issue.source is not None and _same_file(issue.source) != top:
+            where = f" (set in {display_path(issue.source)})"  # by a base file
+        lines += wrap(
+            f"{issue.severity}: {issue.path or '<config>'}: {issue.message}{where}", "", "  "
+        )
     counts = [plural(errors, "error")] if errors else []
     if len(issues) > errors:
         counts.append(plural(len(issues) - errors, "warning"))
@@ -157,6 +148,12 @@ def _validate(args: argparse.Namespace) -> int:
     )
     write(sys.stdout, lines)
     return status
+
+
+def _same_file(path: str) -> str:
+    import os
+
+    return os.path.realpath(path)
 
 
 def _schema(args: argparse.Namespace) -> int:
