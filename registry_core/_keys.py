@@ -103,9 +103,11 @@ def close_matches(word: str, candidates: Iterable[str], limit: int = 3) -> list[
     >>> close_matches('resnet', ['ResNet', 'ResNeXt', 'VGG'])
     ['ResNet', 'ResNeXt']
     """
+    pool = sorted(set(candidates))
+    if not pool:
+        return []
     import difflib  # only on the error path
 
-    pool = sorted(set(candidates))
     folded = word.casefold()
     same_case_free = [c for c in pool if c.casefold() == folded and c != word]
     by_case = {c.casefold(): c for c in pool}

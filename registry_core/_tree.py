@@ -61,18 +61,33 @@ def live_roots() -> list[Registry[Any]]:
 
 def remember_root(root: Registry[Any]) -> None:
     """Add a new root to the table of live roots (``LOCK`` held)."""
+    global _known
     ROOTS[id(root)] = ref(root, _root_collected(id(root)))
+    _known = None
 
 
-def known_scopes() -> set[str]:
-    """The scopes of every registry in a live tree (slow path only)."""
-    with LOCK:
-        return {node._scope for root in live_roots() for node in root._walk()}
+#: The scopes of every registry in a live tree, once computed; forgotten
+#: whenever that set may change (a root made or gone, a child attached or
+#: taken off: ``changed_everywhere``).
+_known: frozenset[str] | None = None
+
+
+def known_scopes() -> frozenset[str]:
+    """The scopes of every registry in a live tree."""
+    global _known
+    known = _known
+    if known is None:
+        with LOCK:
+            known = frozenset(node._scope for root in live_roots() for node in root._walk())
+            _known = known
+    return known
 
 
 def changed_everywhere() -> None:
     """Invalidate every tree's caches: the set of known scopes changed."""
+    global _known
     with LOCK:
+        _known = None
         for root in live_roots():
             root._changed()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from registry_core import introspect
 from registry_core.cli._output import (
     EXIT_OK,
     EXIT_PROBLEM,
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
     from typing import Any, Final
 
+    from registry_core import introspect
     from registry_core.discovery import ScopeInfo
 
     Command = Callable[[str, str, Callable[[argparse.Namespace], int]], Any]
@@ -74,6 +74,8 @@ def add_commands(command: Command) -> None:
 
 
 def _tree(args: argparse.Namespace) -> int:
+    from registry_core import introspect  # (not needed to parse arguments)
+
     tree = introspect.scope_tree()
     if args.json:
         print_json(tree.to_json())
@@ -129,6 +131,8 @@ def _node_rows(node: introspect.Node, prefix: str, last: bool, root: bool) -> It
 
 
 def _root_name(registry: str) -> str | None:
+    from registry_core import introspect  # (not needed to parse arguments)
+
     try:
         return introspect.find_root(registry)[1].name
     except ValueError:
@@ -166,6 +170,8 @@ def _plugin_provider(info: ScopeInfo) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from registry_core import introspect  # (not needed to parse arguments)
+
     try:
         entries = introspect.list_entries(args.registry, args.scope, args.pattern)
     except (ValueError, ScopeNotFoundError) as exc:
@@ -235,6 +241,8 @@ def _note_unloaded(scope: str) -> bool:
 
 
 def _note_problems() -> None:
+    from registry_core import introspect  # (not needed to parse arguments)
+
     """Tell (on stderr) which plugins' names are missing because they are broken."""
     scopes = sorted({p.scope for p in introspect.check().problems if p.severity == "error"})
     if scopes:
@@ -251,6 +259,8 @@ def _note_problems() -> None:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from registry_core import introspect  # (not needed to parse arguments)
+
     try:
         resolution = introspect.describe(args.key, args.registry)
     except ValueError as exc:
@@ -303,6 +313,8 @@ def _miss_lines(resolution: introspect.Resolution) -> list[str]:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from registry_core import introspect  # (not needed to parse arguments)
+
     report = introspect.check()
     status = EXIT_OK if report.ok else EXIT_PROBLEM
     if args.json:

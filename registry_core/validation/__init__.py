@@ -17,7 +17,20 @@ and ``registry_core.config_schema`` load it on first use.
 from __future__ import annotations
 
 from registry_core.validation._issues import CODES, Issue, Report
-from registry_core.validation._schema import config_schema
 from registry_core.validation._validate import validate
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from registry_core.validation._schema import config_schema
+
 __all__ = ["CODES", "Issue", "Report", "config_schema", "validate"]
+
+
+def __getattr__(name: str) -> object:
+    # The schema is for editors: ``registry-core validate`` never needs it.
+    if name == "config_schema":
+        from registry_core.validation._schema import config_schema
+
+        globals()[name] = config_schema
+        return config_schema
+    raise AttributeError(f"module 'registry_core.validation' has no attribute {name!r}")

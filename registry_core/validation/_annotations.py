@@ -27,7 +27,6 @@ from __future__ import annotations
 import collections.abc as cabc
 import inspect
 import types
-import typing
 
 from registry_core.validation._evaluate import UnreadableError, evaluate
 
@@ -219,6 +218,8 @@ _MAPPINGS: Final = (dict, cabc.Mapping, cabc.MutableMapping)
 
 
 def _compile(annotation: object, namespace: Mapping[str, Any], depth: int) -> Expect | None:
+    import typing  # (~10 ms to import: only once a target's annotations are read)
+
     if depth > _MAX_DEPTH:
         raise UnreadableError
     if annotation is inspect.Parameter.empty or annotation is typing.Any or annotation is object:

@@ -22,7 +22,6 @@ import ast
 import builtins
 import inspect
 import types
-import typing
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -83,6 +82,8 @@ def _eval(node: ast.expr, namespace: Mapping[str, Any]) -> object:
         return base[index]  # type: ignore[index]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         left, right = _eval(node.left, namespace), _eval(node.right, namespace)
+        import typing  # (~10 ms to import: only for an annotation that needs it)
+
         return typing.Union[left, right]  # noqa: UP007 - the operands may be strings
     if isinstance(node, ast.Tuple):
         return tuple(_eval(elt, namespace) for elt in node.elts)
