@@ -400,6 +400,7 @@ def test_hostile_constructs_are_refused_and_run_nothing(
 @pytest.mark.parametrize(
     "source",
     [
+        "x = range(10**9)",  # no items in memory, but a value of 10**9 of them
         "x = list(range(10**9))",
         "x = [0] * 10**9",
         "x = 'ab' * 10**9",
@@ -438,9 +439,10 @@ def test_the_item_limit_is_inclusive(tmp_path: Path) -> None:
 
 def test_the_step_limit(tmp_path: Path) -> None:
     assert load(tmp_path, "x = 0\nfor i in range(1000):\n    x += i\n")["x"] == 499500
-    error = refused(tmp_path, "x = 0\nfor i in range(10**8):\n    x += 1\n")
+    nested = "x = 0\nfor i in range(10**4):\n    for j in range(10**4):\n        x += 1\n"
+    error = refused(tmp_path, nested)
     assert "more than 10,000,000 steps" in str(error)
-    assert error.line == 2
+    assert error.line == 3
 
 
 def test_bulk_work_counts_as_steps(tmp_path: Path) -> None:
@@ -462,7 +464,8 @@ def test_bulk_work_counts_as_steps(tmp_path: Path) -> None:
         ("a = []\na.append(a)\n", "the value of 'a' holds itself"),
         ("a = {}\na['me'] = a\nb = str(a)\n", "the value holds itself"),
         ("x = int('1' * 100_000)\n", "4300 digits"),
-        ("x = 0.5 in range(10**12)\n", "steps"),
+        ("x = 0.5 in range(10**12)\n", "more than the limit of 10,000,000"),
+        ("x = 0.5 in [*range(10**7)] + [*range(10**7)]\n", "10,000,000"),
         ("a = 7 ** 1_500_000\nb = a // (3 ** 700_000)\n", "steps"),
     ],
 )

@@ -76,7 +76,10 @@ def _sized_call(kind: type, name: str, hashing: bool = False) -> Builtin:
 
 
 def _range(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
-    return range(*args, **kwargs)
+    # A range holds no items, but it is a value of that many (SPEC: checked when made).
+    made = range(*args, **kwargs)
+    check_items(len(made), "range(...)")
+    return made
 
 
 def _len(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
