@@ -25,7 +25,6 @@ True
 from __future__ import annotations
 
 import collections.abc as cabc
-import inspect
 import types
 
 from registry_core.validation._evaluate import UnreadableError, evaluate
@@ -218,7 +217,8 @@ _MAPPINGS: Final = (dict, cabc.Mapping, cabc.MutableMapping)
 
 
 def _compile(annotation: object, namespace: Mapping[str, Any], depth: int) -> Expect | None:
-    import typing  # (~10 ms to import: only once a target's annotations are read)
+    import inspect  # (with typing: only once a target's annotations are read)
+    import typing  # (~10 ms to import)
 
     if depth > _MAX_DEPTH:
         raise UnreadableError
@@ -264,6 +264,8 @@ def _compile(annotation: object, namespace: Mapping[str, Any], depth: int) -> Ex
 def _text(annotation: object) -> str:
     if isinstance(annotation, str):
         return annotation
+    import inspect
+
     text = inspect.formatannotation(annotation)
     return text.replace("NoneType", "None")
 
