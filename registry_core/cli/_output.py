@@ -6,7 +6,6 @@ console that cannot show a character (it gets a backslash escape instead).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import textwrap
@@ -103,6 +102,8 @@ def wrap(text: str, first: str, rest: str) -> list[str]:
 
 def print_json(data: dict[str, Any]) -> None:
     """Print ``data`` as indented JSON on stdout."""
+    import json  # (only for --json)
+
     sys.stdout.write(json.dumps(data, indent=2) + "\n")
 
 
