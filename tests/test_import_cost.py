@@ -80,7 +80,7 @@ def test_validate_command_of_unknown_types_imports_only_what_it_needs(tmp_path: 
     """``registry-core validate`` of a config whose types are all unknown (an
     OpenMMLab config without its codebase) reads no signature and asks no
     terminal: no ``inspect``, ``dataclasses``, ``shutil``, ``difflib``, ``json``,
-    and no scan for the installed version (that is for ``--version``)."""
+    ``textwrap``, and no scan for the installed version (that is for ``--version``)."""
     (tmp_path / "base.py").write_text("model = dict(type='Detector', depth=50)\n")
     config = tmp_path / "config.py"
     config.write_text(
@@ -97,7 +97,7 @@ def test_validate_command_of_unknown_types_imports_only_what_it_needs(tmp_path: 
         "from registry_core.cli import main\n"
         f"status = main(['validate', {str(config)!r}])\n"
         "print(status, sorted(m for m in ('inspect', 'dataclasses', 'shutil', 'difflib', 'json',"
-        " 'registry_core._version') if m in sys.modules))\n"
+        " 'textwrap', 'registry_core._version') if m in sys.modules))\n"
     )
     out = subprocess.run(
         [sys.executable, "-S", "-c", code],
