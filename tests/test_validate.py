@@ -806,7 +806,7 @@ def test_issues_and_reports_are_immutable_values() -> None:
         "source=None, error=None)"
     )
     for change in (lambda: setattr(issue, "path", "x"), lambda: delattr(issue, "path")):
-        with pytest.raises(AttributeError, match="'path'"):
+        with pytest.raises(AttributeError, match=r"Issue\.path: Issue objects are immutable"):
             change()
     with pytest.raises(AttributeError):
         issue.other = 1  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ as ``__replace__``, for ``copy.replace``).
 >>> p.x = 3
 Traceback (most recent call last):
 ...
-AttributeError: cannot assign to field 'x': a Point is immutable
+AttributeError: cannot assign to Point.x: Point objects are immutable
 """
 
 from __future__ import annotations
@@ -70,12 +70,12 @@ class Frozen:
     __replace__ = _replace
 
     def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(
-            f"cannot assign to field {name!r}: a {type(self).__name__} is immutable"
-        )
+        kind = type(self).__name__
+        raise AttributeError(f"cannot assign to {kind}.{name}: {kind} objects are immutable")
 
     def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}: a {type(self).__name__} is immutable")
+        kind = type(self).__name__
+        raise AttributeError(f"cannot delete {kind}.{name}: {kind} objects are immutable")
 
     def __repr__(self) -> str:
         shown = ", ".join(
