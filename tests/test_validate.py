@@ -827,6 +827,42 @@ def test_issues_and_reports_are_immutable_values() -> None:
         report.issues = ()  # type: ignore[misc]
 
 
+def test_the_default_scope_is_asked_once_per_root(tmp_path: Any) -> None:
+    """Parentless nodes under a default scope nobody has (an OpenMMLab config
+    without its codebase) ask each root for that scope once, not once per node:
+    while a ``sys.path`` entry was just modified every ask rescans the path."""
+    import subprocess
+
+    code = textwrap.dedent(
+        """\
+        import sys
+        import registry_core
+        from registry_core.discovery import _loader, _scan
+        calls = []
+        real = _scan.scan
+        _loader.scan = lambda paths: calls.append(1) or real(paths)
+        cfg = {"default_scope": "nowhere"}
+        cfg.update({f"node{i}": dict(type="Missing") for i in range(50)})
+        try:
+            registry_core.validate(cfg)
+        except registry_core.ConfigError as error:
+            assert len(error.issues) == 51, error.issues
+        roots = len(registry_core.registry.live_roots())
+        print(len(calls) <= roots + 2, len(calls), roots)
+        """
+    )
+    fresh = tmp_path / "fresh"  # modified just now: every look at sys.path rescans it
+    fresh.mkdir()
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": ":".join([str(fresh), *(p for p in sys.path if p)])},
+    )
+    assert out.stdout.split()[0] == "True", out.stdout
+
+
 def test_the_source_of_each_path(mydet: PluginSite) -> None:
     class Config(dict):  # what load_config returns: a dict that knows its files
         filename = "configs/retinanet.py"
