@@ -106,12 +106,28 @@ def close_matches(word: str, candidates: Iterable[str], limit: int = 3) -> list[
     pool = sorted(set(candidates))
     if not pool:
         return []
-    import difflib  # only on the error path
-
     folded = word.casefold()
     same_case_free = [c for c in pool if c.casefold() == folded and c != word]
     by_case = {c.casefold(): c for c in pool}
-    similar = [
-        by_case[m] for m in difflib.get_close_matches(folded, list(by_case), n=limit, cutoff=0.6)
-    ]
+    # difflib's similarity of two strings is at most 2 * min(lengths) / (sum of
+    # lengths) (its real_quick_ratio, computed alike): candidates below the
+    # cutoff by that bound alone can never match, and when none is left
+    # difflib (~1.5 ms to import, with heapq) is not needed.
+    size = len(folded)
+    hopeful = [c for c in by_case if _length_bound(size, len(c)) >= _CUTOFF]
+    similar: list[str] = []
+    if hopeful:
+        import difflib  # only on the error path
+
+        close = difflib.get_close_matches(folded, hopeful, n=limit, cutoff=_CUTOFF)
+        similar = [by_case[m] for m in close]
     return list(dict.fromkeys(same_case_free + similar))[:limit]
+
+
+#: How similar (difflib's ratio) a name must be to be suggested.
+_CUTOFF = 0.6
+
+
+def _length_bound(a: int, b: int) -> float:
+    """The most similar two strings of lengths ``a`` and ``b`` can be."""
+    return 2.0 * min(a, b) / (a + b) if a + b else 1.0

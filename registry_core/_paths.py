@@ -23,8 +23,6 @@ the empty path ``""``. ``validate`` reports issues with these paths and
 
 from __future__ import annotations
 
-import json
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -41,6 +39,8 @@ def format_path(parts: Sequence[str | int]) -> str:
         elif isinstance(part, str) and part.isidentifier():
             out.append(f".{part}" if out else part)
         else:
+            import json  # (only for a key that is not an identifier: rare)
+
             out.append(f"[{json.dumps(str(part), ensure_ascii=False)}]")
     return "".join(out)
 
@@ -62,12 +62,13 @@ def parse_path(path: str) -> tuple[str | int, ...]:
         raise TypeError(f"a config path is a str, got {type(path).__name__}")
     parts: list[str | int] = []
     i, end = 0, len(path)
-    decoder = json.JSONDecoder()
     while i < end:
         if path[i] == "[":
             if path.startswith('["', i):
+                import json  # (only for a quoted key: rare)
+
                 try:
-                    key, stop = decoder.raw_decode(path, i + 1)
+                    key, stop = json.JSONDecoder().raw_decode(path, i + 1)
                 except ValueError:
                     raise _bad(path, i, "a closed JSON string") from None
                 if not isinstance(key, str) or not path.startswith("]", stop):

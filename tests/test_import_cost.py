@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import textwrap
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 FORBIDDEN = ["importlib.metadata", "packaging", "registry_core.discovery", "typing", "torch"]
 
@@ -69,3 +74,37 @@ def test_one_scan_on_first_need() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["1", "2"]
+
+
+def test_validate_command_of_unknown_types_imports_only_what_it_needs(tmp_path: Path) -> None:
+    """``registry-core validate`` of a config whose types are all unknown (an
+    OpenMMLab config without its codebase) reads no signature and asks no
+    terminal: no ``inspect``, ``dataclasses``, ``shutil``, ``difflib``, ``json``,
+    ``textwrap``, and no scan for the installed version (that is for ``--version``)."""
+    (tmp_path / "base.py").write_text("model = dict(type='Detector', depth=50)\n")
+    config = tmp_path / "config.py"
+    config.write_text(
+        textwrap.dedent(
+            """\
+            _base_ = ['./base.py']
+            default_scope = 'mmdet'
+            train_pipeline = [dict(type='LoadImageFromFile'), dict(type='Resize', scale=(1, 2))]
+            """
+        )
+    )
+    code = (
+        "import sys\n"
+        "from registry_core.cli import main\n"
+        f"status = main(['validate', {str(config)!r}])\n"
+        "print(status, sorted(m for m in ('inspect', 'dataclasses', 'shutil', 'difflib', 'json',"
+        " 'textwrap', 'registry_core._version') if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": ":".join(p for p in sys.path if p)},
+    )
+    assert "model: unknown type 'Detector'" in out.stdout
+    assert out.stdout.splitlines()[-1] == "1 []"

@@ -17,11 +17,14 @@ uncles, cousins and multi-level keys can all be exercised.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from registry_core import NotRegisteredError, Registry
+from registry_core import NotRegisteredError, Registry, _keys
 
 
 class Tree:
@@ -183,6 +186,44 @@ def test_close_matches_ignore_case(tree: Tree) -> None:
     with pytest.raises(NotRegisteredError) as info:
         tree.hound["hound"]
     assert info.value.suggestions[0] == "Hound"
+
+
+def _difflib_close_matches(word: str, candidates: list[str], limit: int = 3) -> list[str]:
+    """What ``close_matches`` returned before it skipped difflib (the reference)."""
+    import difflib
+
+    pool = sorted(set(candidates))
+    if not pool:
+        return []
+    folded = word.casefold()
+    same_case_free = [c for c in pool if c.casefold() == folded and c != word]
+    by_case = {c.casefold(): c for c in pool}
+    similar = [
+        by_case[m] for m in difflib.get_close_matches(folded, list(by_case), n=limit, cutoff=0.6)
+    ]
+    return list(dict.fromkeys(same_case_free + similar))[:limit]
+
+
+_NAMES = st.text(alphabet="abcAB_xyzXYZ.", max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(word=_NAMES, candidates=st.lists(_NAMES, max_size=8), limit=st.integers(1, 4))
+def test_close_matches_are_difflibs(word: str, candidates: list[str], limit: int) -> None:
+    assert _keys.close_matches(word, candidates, limit) == _difflib_close_matches(
+        word, candidates, limit
+    )
+
+
+def test_close_matches_skip_difflib_when_no_length_can_match() -> None:
+    code = (
+        "import sys\n"
+        "from registry_core import _keys\n"
+        "print(_keys.close_matches('mmdet', ['registry_core', 'a']), 'difflib' in sys.modules)\n"
+        "print(_keys.close_matches('mmdet', ['mmdet2', 'MMDET']), 'difflib' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["[] False", "['MMDET', 'mmdet2'] True"]
 
 
 def test_key_never_imports_a_module(tree: Tree) -> None:

@@ -756,22 +756,28 @@ def test_a_config_five_thousand_levels_deep(registry_state: None) -> None:
 # -- the report and its error --------------------------------------------------------------
 
 
+ISSUE_ATTRIBUTES = [
+    "path",
+    "code",
+    "severity",
+    "message",
+    "registry",
+    "type",
+    "target",
+    "file",
+    "line",
+    "suggestions",
+    "source",
+    "error",
+]
+
+
 def test_issue_attributes_and_codes() -> None:
-    fields = [f for f in Issue.__dataclass_fields__]
-    assert fields == [
-        "path",
-        "code",
-        "severity",
-        "message",
-        "registry",
-        "type",
-        "target",
-        "file",
-        "line",
-        "suggestions",
-        "source",
-        "error",
-    ]
+    assert list(inspect.signature(Issue).parameters) == ISSUE_ATTRIBUTES
+    values = {name: f"<{name}>" for name in ISSUE_ATTRIBUTES}
+    issue = Issue(**values)  # type: ignore[arg-type]
+    assert [getattr(issue, name) for name in ISSUE_ATTRIBUTES] == list(values.values())
+    assert Issue(*values.values()) == issue  # type: ignore[arg-type]
     assert set(CODES) == {
         "unknown-type",
         "unknown-scope",
@@ -783,6 +789,78 @@ def test_issue_attributes_and_codes() -> None:
         "wrong-type",
         "cycle",
     }
+
+
+def test_issues_and_reports_are_immutable_values() -> None:
+    import copy
+    import pickle
+
+    issue = Issue("a.b", "unexpected-argument", "error", "unexpected", suggestions=("c",))
+    same = Issue("a.b", "unexpected-argument", "error", "unexpected", suggestions=("c",))
+    assert issue == same and hash(issue) == hash(same) and issue is not same
+    assert issue != Issue("a.b", "unexpected-argument", "warning", "unexpected")
+    assert issue != ("a.b", "unexpected-argument")
+    assert repr(issue) == (
+        "Issue(path='a.b', code='unexpected-argument', severity='error', message='unexpected', "
+        "registry=None, type=None, target=None, file=None, line=None, suggestions=('c',), "
+        "source=None, error=None)"
+    )
+    for change in (lambda: setattr(issue, "path", "x"), lambda: delattr(issue, "path")):
+        with pytest.raises(AttributeError, match=r"Issue\.path: Issue objects are immutable"):
+            change()
+    with pytest.raises(AttributeError):
+        issue.other = 1  # type: ignore[attr-defined]
+    assert pickle.loads(pickle.dumps(issue)) == issue
+    assert copy.copy(issue) == issue and copy.deepcopy(issue) == issue
+    moved = issue._replace(source="base.py")
+    assert (moved.source, moved.path, issue.source) == ("base.py", "a.b", None)
+    failed = Issue("m", "plugin-error", "error", "cannot load", error=ImportError("no torch"))
+    assert str(pickle.loads(pickle.dumps(failed)).error) == "no torch"
+    match issue:
+        case Issue(path, code):
+            assert (path, code) == ("a.b", "unexpected-argument")
+    report = Report((issue,))
+    assert report == Report((same,)) and hash(report) == hash(Report((same,)))
+    assert repr(Report()) == "Report(issues=())" and Report() != report
+    assert pickle.loads(pickle.dumps(report)) == report
+    with pytest.raises(AttributeError):
+        report.issues = ()  # type: ignore[misc]
+
+
+def test_the_default_scope_is_asked_once_per_root(tmp_path: Any) -> None:
+    """Parentless nodes under a default scope nobody has (an OpenMMLab config
+    without its codebase) ask each root for that scope once, not once per node:
+    while a ``sys.path`` entry was just modified every ask rescans the path."""
+    import subprocess
+
+    code = textwrap.dedent(
+        """\
+        import sys
+        import registry_core
+        from registry_core.discovery import _loader, _scan
+        calls = []
+        real = _scan.scan
+        _loader.scan = lambda paths: calls.append(1) or real(paths)
+        cfg = {"default_scope": "nowhere"}
+        cfg.update({f"node{i}": dict(type="Missing") for i in range(50)})
+        try:
+            registry_core.validate(cfg)
+        except registry_core.ConfigError as error:
+            assert len(error.issues) == 51, error.issues
+        roots = len(registry_core.registry.live_roots())
+        print(len(calls) <= roots + 2, len(calls), roots)
+        """
+    )
+    fresh = tmp_path / "fresh"  # modified just now: every look at sys.path rescans it
+    fresh.mkdir()
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": ":".join([str(fresh), *(p for p in sys.path if p)])},
+    )
+    assert out.stdout.split()[0] == "True", out.stdout
 
 
 def test_the_source_of_each_path(mydet: PluginSite) -> None:

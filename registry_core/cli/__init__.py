@@ -21,7 +21,14 @@ import os
 import sys
 
 from registry_core.cli import _config, _plugins
-from registry_core.cli._output import EXIT_PROBLEM, EXIT_USAGE, UsageError, wrap, write
+from registry_core.cli._output import (
+    EXIT_PROBLEM,
+    EXIT_USAGE,
+    WIDTH,
+    UsageError,
+    wrap,
+    write,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,13 +40,52 @@ __all__ = ["main"]
 _PROG: Final = "registry-core"
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Help text at the output width, whatever the terminal's.
+
+    (Without a ``width`` argparse asks ``shutil`` for the terminal's, and
+    importing ``shutil`` costs every command a few milliseconds.)
+    """
+
+    def __init__(self, prog: str, **kwargs: Any) -> None:
+        kwargs.setdefault("width", WIDTH)
+        super().__init__(prog, **kwargs)
+
+
 class _Parser(argparse.ArgumentParser):
-    """An ``ArgumentParser`` whose error messages fit the output width."""
+    """An ``ArgumentParser`` whose help and error messages fit the output width."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)  # (also for the subparsers)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         write(sys.stderr, wrap(f"{self.prog}: error: {message}", "", "  "))
         raise SystemExit(EXIT_USAGE)
+
+
+class _Version(argparse.Action):
+    """``--version``: reads the installed version only when given (it scans ``sys.path``)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(
+            option_strings,
+            dest=dest,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="show program's version number and exit",
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        write(sys.stdout, [f"{parser.prog} {_version()}"])
+        parser.exit()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,7 +124,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         epilog="Each command takes --json for machine-readable output (see docs/cli.md).",
         **plain,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, help: str, run: Callable[[argparse.Namespace], int]) -> Any:

@@ -131,10 +131,11 @@ def _validate(args: argparse.Namespace) -> int:
         )
         return status
     lines: list[str] = []
-    top = _same_file(args.config)
+    real: dict[str, str] = {}  # (a handful of files for many issues)
+    top = _same_file(args.config, real)
     for issue in issues:
         where = ""
-        if issue.source is not None and _same_file(issue.source) != top:
+        if issue.source is not None and _same_file(issue.source, real) != top:
             where = f" (set in {display_path(issue.source)})"  # by a base file
         lines += wrap(
             f"{issue.severity}: {issue.path or '<config>'}: {issue.message}{where}", "", "  "
@@ -150,10 +151,14 @@ def _validate(args: argparse.Namespace) -> int:
     return status
 
 
-def _same_file(path: str) -> str:
-    import os
+def _same_file(path: str, known: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, remembered in ``known``."""
+    found = known.get(path)
+    if found is None:
+        import os
 
-    return os.path.realpath(path)
+        found = known[path] = os.path.realpath(path)
+    return found
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -16,10 +16,23 @@ from __future__ import annotations
 import os
 
 from registry_core.config._config import Config
-from registry_core.config._dump import dump_config
 from registry_core.errors import ConfigError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from registry_core.config._dump import dump_config
+
 __all__ = ["Config", "dump_config", "load_config"]
+
+
+def __getattr__(name: str) -> object:
+    # Writing configs is apart from reading them: ``load_config`` never needs it.
+    if name == "dump_config":
+        from registry_core.config._dump import dump_config
+
+        globals()[name] = dump_config
+        return dump_config
+    raise AttributeError(f"module 'registry_core.config' has no attribute {name!r}")
 
 
 def load_config(path: str | os.PathLike[str], *, trusted: bool = False) -> Config:

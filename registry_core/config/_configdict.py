@@ -20,7 +20,6 @@ evaluate to the same values. It only lives while a file is evaluated: a loaded
 
 from __future__ import annotations
 
-import copy as _copy
 from collections import OrderedDict
 
 TYPE_CHECKING = False
@@ -97,6 +96,8 @@ class ConfigDict(dict):  # type: ignore[type-arg]
     __copy__ = copy
 
     def __deepcopy__(self, memo: dict[int, Any]) -> ConfigDict:
+        import copy as _copy  # (only a config that deep-copies a base value needs it)
+
         other = type(self)()
         memo[id(self)] = other
         for key, value in dict.items(self):

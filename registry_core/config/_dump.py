@@ -19,7 +19,7 @@ import math
 import os
 import re
 
-from registry_core.config._substitute import BASE_REFERENCE
+from registry_core.config._substitute import base_reference
 from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False
@@ -48,11 +48,12 @@ def _check(file: str, config: Mapping[Any, Any]) -> None:
                 f"{file}: cannot write the top-level key {key!r}: loading the file would "
                 "read it as an instruction (or drop it), not as a value"
             )
+    reference = base_reference()
     stack: list[tuple[Any, tuple[Any, ...]]] = [(v, (k,)) for k, v in config.items()]
     while stack:
         value, path = stack.pop()
         if isinstance(value, str):
-            if BASE_REFERENCE.fullmatch(value):
+            if reference.fullmatch(value):
                 raise ConfigError(
                     f"{file}: cannot write {format_path(path)}: the string {value!r} would "
                     "be read back as a reference to a base value"

@@ -9,7 +9,6 @@ the operator runs; ``compare_cost`` does the same for comparisons and ``in``.
 from __future__ import annotations
 
 import ast
-import math
 import operator
 
 from registry_core.config._limits import MAX_ITEMS, Budget, check_digits, check_items, made, size_of
@@ -157,6 +156,8 @@ def check_int_operation(budget: Budget, op: type, a: int, b: int) -> None:
     if op is ast.Pow:
         if b <= 0 or -1 <= a <= 1:
             return
+        import math  # (a C extension to load: only for a power)
+
         digits = b * math.log10(abs(a))
         if digits > MAX_ITEMS:
             check_digits(int(digits / 0.30103) + 1, "the power")

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DATA_SUFFIXES", "read_data"]
 
-_TOML_POSITION: Final = re.compile(r"\(at line (\d+), column \d+\)")
-_YAML_TAG: Final = re.compile(r"tag '([^']*)'")
+# (patterns for error messages only: compiled on first use, by ``re``'s cache)
+_TOML_POSITION: Final = r"\(at line (\d+), column \d+\)"
+_YAML_TAG: Final = r"tag '([^']*)'"
 
 
 def _mapping(file: str, data: Any, what: str) -> dict[Any, Any]:
@@ -62,7 +63,7 @@ def _read_toml(file: str, text: str) -> dict[Any, Any]:
     try:
         data: dict[Any, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        found = _TOML_POSITION.search(str(exc))
+        found = re.search(_TOML_POSITION, str(exc))
         line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
         where = f"{file}, line {line}" if line else file
         raise ConfigError(f"{where}: invalid TOML: {exc}", file=file, line=line) from exc
@@ -83,7 +84,7 @@ def _read_yaml(file: str, text: str) -> dict[Any, Any]:
         data = yaml.load(text, Loader=loader)  # a safe loader: plain data only
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        tag = _YAML_TAG.search(str(exc.problem))
+        tag = re.search(_YAML_TAG, str(exc.problem))
         where = f"{file}, line {line}" if line else file
         if tag:
             raise ConfigError(

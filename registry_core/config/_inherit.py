@@ -22,7 +22,7 @@ from registry_core.config._formats import DATA_SUFFIXES, read_data
 from registry_core.config._merge import TooLarge, add_scope, as_configdict, copy_tree, merge
 from registry_core.config._sources import SourceNode, WriteLog, skeleton
 from registry_core.config._substitute import (
-    BASE_REFERENCE,
+    base_reference,
     line_of,
     quote_bare_references,
     substitute_text,
@@ -307,10 +307,12 @@ def _replace_references(
             value = value[part]
         return copy_tree(value)
 
+    reference = base_reference()
+
     def walk(value: Any) -> Any:
         t = type(value)
         if t is str:
-            match = BASE_REFERENCE.fullmatch(value)
+            match = reference.fullmatch(value)
             return resolve(match.group(1)) if match else value
         if t is dict:
             for key, item in value.items():

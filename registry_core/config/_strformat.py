@@ -12,7 +12,6 @@ anything is formatted.
 from __future__ import annotations
 
 import re
-import string
 
 from registry_core.config._failures import EvalFailure, UnsafeConstruct
 from registry_core.config._limits import MAX_ITEMS, Budget, check_items, str_bound
@@ -24,31 +23,30 @@ if TYPE_CHECKING:
 
 __all__ = ["format_value", "percent_format", "str_format"]
 
+# The patterns are compiled on first use (by ``re``'s cache): compiling them
+# costs a fresh process a millisecond, and most configs format nothing.
+
 #: The standard format specification mini-language (with 3.11's ``z``).
-_SPEC: Final = re.compile(
+_SPEC: Final = (
     r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?"
-    r"[bcdeEfFgGnosxX%]?",
-    re.DOTALL,
+    r"[bcdeEfFgGnosxX%]?"
 )
 
 #: One conversion of printf-style formatting.
-_PERCENT: Final = re.compile(
+_PERCENT: Final = (
     r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d*))?[hlL]?"
-    r"(?P<type>.)?",
-    re.DOTALL,
+    r"(?P<type>.)?"
 )
 
-#: Python's own parser of format strings (``string.Formatter.parse``).
-_PARSER: Final = string.Formatter()
 #: The argument a field names: all of it up to an attribute or index access.
-_FIELD_NAME: Final = re.compile(r"[^.\[]*")
+_FIELD_NAME: Final = r"[^.\[]*"
 
 _CONVERSIONS: Final[dict[str, Callable[[Any], str]]] = {"r": repr, "s": str, "a": ascii}
 
 
 def _spec_bound(spec: str) -> int:
     """How many characters ``spec`` may add beyond the value's own text."""
-    match = _SPEC.fullmatch(spec)
+    match = re.fullmatch(_SPEC, spec, re.DOTALL)
     if match is None:
         raise EvalFailure(f"invalid format specifier {spec!r}")
     bound = 0
@@ -109,8 +107,10 @@ def str_format(
     budget.charge(1 + (len(template) >> 6))
     out: list[str] = []
     total = 0
+    import string  # (Python's own parser of format strings; ~0.5 ms to import)
+
     try:
-        parsed = list(_PARSER.parse(template))
+        parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
         raise EvalFailure(f"invalid format string {template!r}: {exc}") from None
     for literal, field, spec, conversion in parsed:
@@ -118,7 +118,7 @@ def str_format(
         total += len(literal)
         if field is None:
             continue
-        match = _FIELD_NAME.match(field)
+        match = re.match(_FIELD_NAME, field)
         name = match.group() if match else ""
         if name != field:
             raise UnsafeConstruct(
@@ -168,7 +168,7 @@ def percent_format(template: str | bytes, values: Any, budget: Budget) -> Any:
     text = template.decode("latin-1") if isinstance(template, bytes) else template
     stars = 0
     bound = len(text)
-    for match in _PERCENT.finditer(text):
+    for match in re.finditer(_PERCENT, text, re.DOTALL):
         for name in ("width", "precision"):
             digits = match.group(name)
             if digits == "*":

@@ -25,10 +25,7 @@ True
 from __future__ import annotations
 
 import collections.abc as cabc
-import inspect
 import types
-
-from registry_core.validation._evaluate import UnreadableError, evaluate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -172,6 +169,9 @@ def compile_annotation(annotation: object, namespace: Mapping[str, Any]) -> Expe
         annotation: the annotation object, or its text.
         namespace: where names in a text annotation resolve (the target's module).
     """
+    # (the evaluator of text annotations, imported once a target's annotations are read)
+    from registry_core.validation._evaluate import UnreadableError
+
     try:
         return _compile(annotation, namespace, 0)
     except UnreadableError:
@@ -218,7 +218,10 @@ _MAPPINGS: Final = (dict, cabc.Mapping, cabc.MutableMapping)
 
 
 def _compile(annotation: object, namespace: Mapping[str, Any], depth: int) -> Expect | None:
-    import typing  # (~10 ms to import: only once a target's annotations are read)
+    import inspect  # (with typing: only once a target's annotations are read)
+    import typing  # (~10 ms to import)
+
+    from registry_core.validation._evaluate import UnreadableError, evaluate
 
     if depth > _MAX_DEPTH:
         raise UnreadableError
@@ -264,6 +267,8 @@ def _compile(annotation: object, namespace: Mapping[str, Any], depth: int) -> Ex
 def _text(annotation: object) -> str:
     if isinstance(annotation, str):
         return annotation
+    import inspect
+
     text = inspect.formatannotation(annotation)
     return text.replace("NoneType", "None")
 

@@ -10,7 +10,6 @@ the stamp is checked again after every lookup that was not cached.
 from __future__ import annotations
 
 from registry_core.registry import live_roots
-from registry_core.validation._signature import locate, plan_for
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,6 +53,8 @@ class Cache:
         found = self.plans.get(id(obj))
         if found is not None and found[0] is obj:
             return found[1]
+        from registry_core.validation._signature import plan_for  # (not for unknown types)
+
         plan = plan_for(obj)
         if len(self.plans) >= _LIMIT:
             self.plans.clear()
@@ -65,6 +66,8 @@ class Cache:
         found = self.locations.get(id(target))
         if found is not None and found[0] is target:
             return found[1]
+        from registry_core.validation._signature import locate
+
         location = locate(target)
         self.locations[id(target)] = (target, location)
         return location

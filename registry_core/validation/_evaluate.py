@@ -18,13 +18,12 @@ registry_core.validation._evaluate.UnreadableError: make()
 
 from __future__ import annotations
 
-import ast
 import builtins
-import inspect
 import types
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import ast
     from collections.abc import Mapping
     from typing import Any, Final
 
@@ -44,6 +43,8 @@ def evaluate(text: str, namespace: Mapping[str, Any]) -> object:
     Raises:
         UnreadableError: the text is not an annotation this can read.
     """
+    import ast  # (only when a plan is computed: a config of unknown types never needs it)
+
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
@@ -55,6 +56,8 @@ def evaluate(text: str, namespace: Mapping[str, Any]) -> object:
 
 
 def _eval(node: ast.expr, namespace: Mapping[str, Any]) -> object:
+    import ast
+
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.Name):
@@ -68,6 +71,8 @@ def _eval(node: ast.expr, namespace: Mapping[str, Any]) -> object:
         if isinstance(base, types.ModuleType):
             found = vars(base).get(node.attr, UnreadableError)
         elif isinstance(base, type):
+            import inspect
+
             found = inspect.getattr_static(base, node.attr, UnreadableError)
         else:
             raise UnreadableError

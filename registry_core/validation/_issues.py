@@ -10,10 +10,9 @@ model.backbone.depht: unexpected argument 'depht' for toydet.ResNet; did you mea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from registry_core._paths import parse_path, path_sort_key
 from registry_core.errors import ConfigError
+from registry_core.validation._frozen import Frozen
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,8 +38,7 @@ CODES: Final = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+class Issue(Frozen):
     """One problem ``validate`` found in a config.
 
     Attributes:
@@ -61,20 +59,69 @@ class Issue:
         source: the config file that set this path (for configs from
             ``load_config``), else ``None``.
         error: the exception behind a ``plugin-error``, else ``None``.
+
+    Issues are immutable and compare equal when all their attributes are.
     """
+
+    __match_args__ = (
+        "path",
+        "code",
+        "severity",
+        "message",
+        "registry",
+        "type",
+        "target",
+        "file",
+        "line",
+        "suggestions",
+        "source",
+        "error",
+    )
+    __slots__ = __match_args__
+    _fields = __match_args__
 
     path: str
     code: str
     severity: str
     message: str
-    registry: str | None = None
-    type: str | None = None
-    target: str | None = None
-    file: str | None = None
-    line: int | None = None
-    suggestions: tuple[str, ...] = ()
-    source: str | None = None
-    error: BaseException | None = None
+    registry: str | None
+    type: str | None
+    target: str | None
+    file: str | None
+    line: int | None
+    suggestions: tuple[str, ...]
+    source: str | None
+    error: BaseException | None
+
+    def __init__(
+        self,
+        path: str,
+        code: str,
+        severity: str,
+        message: str,
+        registry: str | None = None,
+        type: str | None = None,
+        target: str | None = None,
+        file: str | None = None,
+        line: int | None = None,
+        suggestions: tuple[str, ...] = (),
+        source: str | None = None,
+        error: BaseException | None = None,
+    ) -> None:
+        self._init(
+            path,
+            code,
+            severity,
+            message,
+            registry,
+            type,
+            target,
+            file,
+            line,
+            suggestions,
+            source,
+            error,
+        )
 
     def __str__(self) -> str:
         where = self.path or "<config>"
@@ -101,15 +148,21 @@ class Issue:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(Frozen):
     """What ``validate`` returns for a config without errors.
 
     Attributes:
         issues: the warnings, sorted by path (empty for a clean config).
     """
 
-    issues: tuple[Issue, ...] = ()
+    __match_args__ = ("issues",)
+    __slots__ = __match_args__
+    _fields = __match_args__
+
+    issues: tuple[Issue, ...]
+
+    def __init__(self, issues: tuple[Issue, ...] = ()) -> None:
+        self._init(issues)
 
     @property
     def ok(self) -> bool:

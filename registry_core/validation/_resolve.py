@@ -117,14 +117,16 @@ def _close_types(node: Registry[Any], key: str, name: str) -> list[str]:
     scopes), then names of other registries of the tree, as ``scope.Name``."""
     if not name or len(name) > 200:  # a similarity search over a huge name costs its square
         return []
-    prefix = key[: len(key) - len(name)]
     visible = set(_visible_names(node))
-    close = [prefix + match for match in _keys.close_matches(name, visible)]
     elsewhere: dict[str, list[str]] = {}
     for scoped in candidates(node):
         last = scoped.rsplit(".", 1)[-1]
         if last not in visible:
             elsewhere.setdefault(last, []).append(scoped)
+    if not visible and not elsewhere:  # a tree without names (its codebase not installed)
+        return []
+    prefix = key[: len(key) - len(name)]
+    close = [prefix + match for match in _keys.close_matches(name, visible)]
     for match in [*_keys.close_matches(name, elsewhere), name]:
         close += [k for k in elsewhere.get(match, ()) if k not in close]
     return close[:3]

@@ -22,14 +22,13 @@ keyword count; ``**kwargs`` accepts any name.
 from __future__ import annotations
 
 import functools
-import inspect
 import os
 import sys
 from collections import ChainMap
-from dataclasses import dataclass, field
 
 from registry_core import _keys
 from registry_core.validation._annotations import Expect, compile_annotation
+from registry_core.validation._frozen import Frozen
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,11 +37,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Location", "Plan", "definition", "locate", "plan_for"]
 
-_KEYWORD_KINDS = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+# ``inspect`` (~10 ms to import, with ``ast``, ``dis`` and ``tokenize``) is
+# imported by the functions below, when a plan is computed or a definition
+# located: a config whose types are all unknown never needs it.
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Plan:
+class Plan(Frozen):
     """How a target is called, for checking a config node against it.
 
     Attributes:
@@ -62,7 +62,26 @@ class Plan:
             a class annotation), or ``None`` when not known (a function).
         target: the definition, as ``module.qualname``.
         definition: the object whose source defines the target.
+
+    Plans compare by identity (one per target, see ``_cache``).
     """
+
+    __match_args__ = (
+        "names",
+        "known",
+        "allowed",
+        "required",
+        "positional_only",
+        "var_kw",
+        "expects",
+        "defaults",
+        "builds",
+        "target",
+        "definition",
+    )
+    __slots__ = __match_args__
+    _fields = __match_args__
+    _hidden = frozenset({"defaults", "definition"})
 
     names: tuple[str, ...]
     known: bool
@@ -71,14 +90,47 @@ class Plan:
     positional_only: tuple[str, ...]
     var_kw: bool
     expects: dict[str, Expect]
-    defaults: dict[str, Any] = field(repr=False)
+    defaults: dict[str, Any]
     builds: type | None
     target: str
-    definition: Any = field(repr=False)
+    definition: Any
+
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        known: bool,
+        allowed: frozenset[str] | None,
+        required: tuple[str, ...],
+        positional_only: tuple[str, ...],
+        var_kw: bool,
+        expects: dict[str, Expect],
+        defaults: dict[str, Any],
+        builds: type | None,
+        target: str,
+        definition: Any,
+    ) -> None:
+        self._init(
+            names,
+            known,
+            allowed,
+            required,
+            positional_only,
+            var_kw,
+            expects,
+            defaults,
+            builds,
+            target,
+            definition,
+        )
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
 
 
 def plan_for(obj: Any) -> Plan:
     """The :class:`Plan` of a callable (computed fresh: ``_cache`` memoises it)."""
+    import inspect
+
     target = definition(obj)
     builds = _built_class(obj)
     try:
@@ -130,6 +182,8 @@ def plan_for(obj: Any) -> Plan:
 def definition(obj: Any) -> Any:
     """The object whose source defines ``obj``: a partial's function, a callable
     instance's class, a decorated function's original."""
+    import inspect
+
     while isinstance(obj, functools.partial):
         obj = obj.func
     if not isinstance(obj, type) and not inspect.isroutine(obj):
@@ -149,6 +203,8 @@ def _built_class(obj: Any) -> type | None:
 def _namespace(obj: Any, target: Any) -> Mapping[str, Any]:
     """Where the names of the target's annotations resolve: the globals of the
     function whose signature it is, then the module that defines the target."""
+    import inspect
+
     scopes: list[Mapping[str, Any]] = []
     while isinstance(obj, functools.partial):
         obj = obj.func
@@ -169,8 +225,7 @@ def _namespace(obj: Any, target: Any) -> Mapping[str, Any]:
     return ChainMap(*scopes)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(Frozen):
     """Where a target is defined.
 
     Attributes:
@@ -180,13 +235,22 @@ class Location:
             module was imported from (``toydet/models.py:12``), or ``''``.
     """
 
+    __match_args__ = ("file", "line", "short")
+    __slots__ = __match_args__
+    _fields = __match_args__
+
     file: str | None
     line: int | None
     short: str
 
+    def __init__(self, file: str | None, line: int | None, short: str) -> None:
+        self._init(file, line, short)
+
 
 def locate(target: Any) -> Location:
     """Find where ``target`` is defined (reads its source file: error path only)."""
+    import inspect
+
     try:
         file = inspect.getsourcefile(target) or inspect.getfile(target)
     except (TypeError, OSError):

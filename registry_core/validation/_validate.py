@@ -152,9 +152,7 @@ def _with_source(cfg: Any, issue: Issue) -> Issue:
         return issue
     if not isinstance(source, str):
         return issue
-    from dataclasses import replace
-
-    return replace(issue, source=source)
+    return issue._replace(source=source)
 
 
 def _filename(cfg: Any) -> str | None:

@@ -63,7 +63,7 @@ def walk(
 class _Walk(Recorder):
     """One walk over one config; the issues it finds go to ``found``."""
 
-    __slots__ = ("default_scope", "top_args")
+    __slots__ = ("default_scope", "starts", "starts_stamp", "top_args")
 
     def __init__(
         self,
@@ -83,6 +83,10 @@ class _Walk(Recorder):
             merged = dict(self.default_args)
             merged.update(cfg)
             self.top_args = merged
+        # Where parentless nodes start under the default scope, per root: asked once per
+        # state of the trees, not once per node (each ask may look at sys.path).
+        self.starts: dict[int, tuple[Registry[Any], Registry[Any]]] = {}
+        self.starts_stamp: object = None
 
     # -- the loop ------------------------------------------------------------------------
 
@@ -222,7 +226,10 @@ class _Walk(Recorder):
             roots = live_roots()
             fallback = False
         try:
-            bases = [_resolve.start(root, scope, has_scope, default) for root in roots]
+            if scope is None and default is not None:
+                bases = [self._default_start(root, default) for root in roots]
+            else:
+                bases = [_resolve.start(root, scope, has_scope, default) for root in roots]
         except ScopeNotFoundError as exc:
             return self._unknown_scope_key(cell, type_, scope, exc, roots[0])
         except TypeError:
@@ -251,6 +258,19 @@ class _Walk(Recorder):
         if parent is not None and not has_scope:
             CACHE.remember((parent, type_), entry)
         return entry
+
+    def _default_start(self, root: Registry[Any], default: str) -> Registry[Any]:
+        """``_resolve.start(root, None, False, default)``, remembered while the trees
+        are unchanged (``default`` is the same for the whole walk)."""
+        if self.starts_stamp is not CACHE.stamp:
+            self.starts.clear()
+            self.starts_stamp = CACHE.stamp
+        found = self.starts.get(id(root))
+        if found is not None and found[0] is root:
+            return found[1]
+        base: Registry[Any] = _resolve.start(root, None, False, default)
+        self.starts[id(root)] = (root, base)
+        return base
 
     def _lookups(
         self, cell: Cell, type_: str, bases: list[Registry[Any]]
