@@ -613,3 +613,24 @@ def test_compatibility_verdicts_are_memoised_on_disk(plugin_site: PluginSite, tm
     assert run() == ["True", "registry-core>=99", "True"]  # a broken cache is only slower
     env["REGISTRY_CORE_CACHE_DIR"] = ""
     assert run() == ["True", "registry-core>=99", "True"]  # off
+
+
+def test_a_path_modified_just_now_is_not_rescanned_on_every_miss(plugin_site: PluginSite) -> None:
+    """Within two seconds of a write a path entry counts as changed when looked at;
+    a loop of misses still looks (and rescans) at most every 0.1 s."""
+    import time
+
+    from registry_core.discovery import _loader
+
+    plugin_site.add_distribution("freshdet", scopes={"freshdet": "freshdet.registry"})
+    calls: list[int] = []
+    real = _loader.scan
+    _loader.scan = lambda paths: calls.append(1) or real(paths)  # type: ignore[assignment]
+    try:
+        start = time.monotonic()
+        for _ in range(500):
+            assert MODELS.get("nowhere_at_all.NetA") is None
+        elapsed = time.monotonic() - start
+    finally:
+        _loader.scan = real  # type: ignore[assignment]
+    assert len(calls) <= 2 + elapsed / 0.1

@@ -278,6 +278,7 @@ class Loader:
             return False
         with self._cond:
             self._rescan()
+            self._watch.pause()  # a loop of misses rescans at most every 0.1 s
         return True
 
     def load_locations(self, registry: Registry[Any]) -> None:

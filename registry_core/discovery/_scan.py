@@ -139,27 +139,31 @@ class PathWatch:
     """Whether the search path changed since a scan, asked as often as one likes.
 
     Holds the scan's :func:`path_fingerprint`. :meth:`changed` compares it with
-    a fresh one, but after a "no" it answers "no" without looking for the next
-    0.1 s, so that a loop of lookups in unknown scopes costs no ``stat`` calls;
-    while the path is not settled (modified within the last two seconds) it
-    looks every time. Not thread-safe, and needs not be: a race costs at most
-    one extra look.
+    a fresh one, but after an answer it answers "no" without looking for the
+    next 0.1 s, so that a loop of lookups in unknown scopes costs no ``stat``
+    calls and no rescans. A path that is not settled (an entry modified within
+    the last two seconds, whose clock tick may hide a second change) always
+    counts as changed when it is looked at: it is rescanned at most every
+    0.1 s until it settles. Not thread-safe, and needs not be: a race costs at
+    most one extra look.
     """
 
-    __slots__ = ("_next", "_settled", "fingerprint")
+    __slots__ = ("_next", "fingerprint")
 
     def __init__(self, fingerprint: tuple[object, ...] = ()) -> None:
         self.fingerprint = fingerprint
-        self._settled = all(type(part) is not object for part in fingerprint)
         self._next = 0.0  # time.monotonic() before which changed() does not look
+
+    def pause(self) -> None:
+        """Answer "no" for the next 0.1 s without looking (just rescanned)."""
+        self._next = time.monotonic() + _RECHECK_S
 
     def changed(self, paths: Iterable[str]) -> bool:
         """Whether an entry of ``paths`` (normally ``sys.path``) changed since the scan."""
         now = time.monotonic()
         if now < self._next:
             return False
-        if self._settled:
-            self._next = now + _RECHECK_S
+        self._next = now + _RECHECK_S
         return path_fingerprint(list(paths)) != self.fingerprint
 
 
