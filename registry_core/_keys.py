@@ -13,7 +13,7 @@ a key, so ``'a.b.Name'`` is a two-level key). Names never contain a dot.
 
 from __future__ import annotations
 
-from registry_core._reprs import summary
+from registry_core._messages import summary
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 
-from registry_core._reprs import summary
+from registry_core._messages import summary
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from _collections_abc import Mapping
 
-from registry_core._notes import add_note, build_note
-from registry_core._reprs import summary
+from registry_core._messages import add_note, build_note, summary
 from registry_core._scope import CURRENT
 from registry_core.registry import PLAIN_DICT_BUILDERS, Registry
 

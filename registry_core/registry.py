@@ -19,9 +19,8 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from registry_core import _keys, _resolve, _tree
+from registry_core._messages import add_note, build_note, summary
 from registry_core._node import Node
-from registry_core._notes import add_note, build_note
-from registry_core._reprs import summary
 from registry_core._scope import CURRENT, ScopeSwitch
 from registry_core._tree import LOCK, known_scopes, live_roots, set_loader
 from registry_core.errors import DuplicateRegistrationError, NotRegisteredError

@@ -7,7 +7,7 @@ so a dict config builds exactly as with ``build_from_cfg``, torch or not.
 
 from __future__ import annotations
 
-from registry_core._notes import add_note
+from registry_core._messages import add_note
 from registry_core.build import build_from_cfg
 from registry_core.registry import PLAIN_DICT_BUILDERS
 

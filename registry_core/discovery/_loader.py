@@ -38,32 +38,28 @@ import sys
 import threading
 import time
 from _thread import get_ident
-from weakref import WeakKeyDictionary
 
 from registry_core import _hook
 from registry_core import _tree as _registry
-from registry_core._notes import add_note
-from registry_core.discovery import _compat, _failures
-from registry_core.discovery._info import (
+from registry_core._messages import add_note
+from registry_core.discovery import _compat
+from registry_core.discovery._scan import GROUP, PathWatch, scan
+from registry_core.discovery._transaction import OpenLoad, Transaction, calling_module
+from registry_core.discovery._units import (
+    BLOCK_VAR,
     BLOCKED,
     BROKEN,
     DISCOVERED,
     FAILED,
     INCOMPATIBLE,
     LOADED,
-    ScopeInfo,
-    ScopeTable,
-)
-from registry_core.discovery._scan import GROUP, PathWatch, scan
-from registry_core.discovery._transaction import OpenLoad, Transaction, calling_module
-from registry_core.discovery._units import (
-    BLOCK_VAR,
     LocationsUnit,
     PluginUnit,
+    ScopeInfo,
+    ScopeTable,
     Unit,
     block_value,
 )
-from registry_core.discovery._waiting import TURN, closes_cycle, executing_packages
 from registry_core.errors import (
     RegistryError,
     ScopeConflictError,
@@ -98,7 +94,8 @@ class Loader:
         self._plugins: dict[str, PluginUnit] = {}
         self._diagnostics: tuple[Diagnostic, ...] = ()
         self._watch = PathWatch()  # has sys.path changed since the last scan?
-        self._locations: WeakKeyDictionary[Registry[Any], LocationsUnit] = WeakKeyDictionary()
+        # id(registry) -> its locations' unit (which holds the registry weakly)
+        self._locations: dict[int, LocationsUnit] = {}
         # who holds the turn, and how many nested loads it has open
         self._turn: int | None = None
         self._turn_depth = 0
@@ -284,9 +281,9 @@ class Loader:
     def load_locations(self, registry: Registry[Any]) -> None:
         """Import ``registry``'s locations once; a failure is undone and retried later."""
         with self._cond:
-            unit = self._locations.get(registry)
-            if unit is None:
-                unit = self._locations[registry] = LocationsUnit(registry)
+            unit = self._locations.get(id(registry))
+            if unit is None or unit.registry() is not registry:  # (ids are reused)
+                unit = self._locations[id(registry)] = LocationsUnit(registry)
         if registry._locations_done or not self._claim(unit, lambda: registry._locations_done):
             return
         try:
@@ -297,10 +294,10 @@ class Loader:
                     except KeyboardInterrupt:
                         raise
                     except Exception as exc:
-                        add_note(exc, _failures.location_note(registry, location))
+                        add_note(exc, _failures().location_note(registry, location))
                         raise
                     except BaseException as exc:  # SystemExit, GeneratorExit: never end the host
-                        raise _failures.location_failed(registry, location, exc) from exc
+                        raise _failures().location_failed(registry, location, exc) from exc
                 txn.commit()
                 registry._locations_done = True
         finally:
@@ -375,9 +372,9 @@ class Loader:
                 raise
             except BaseException as exc:  # SystemExit included: a plugin never ends the host
                 txn.rollback()
-                return FAILED, _failures.import_failed(r, exc), ()
-            missing = _failures.missing_attribute(r, module)  # 'module:attr' entry points
-            if missing is not None:
+                return FAILED, _failures().import_failed(r, exc), ()
+            missing = None if r.attr is None else _failures().missing_attribute(r, module)
+            if missing is not None:  # 'module:attr' entry points
                 txn.rollback()
                 return FAILED, missing, ()
             attached = tuple(txn.attached_scopes())
@@ -402,7 +399,8 @@ class Loader:
         foreign = sorted(set(attached) - ours)
         if not foreign:
             return None
-        return _failures.other_scopes_only(unit.record, foreign)
+        error: RegistryError = _failures().other_scopes_only(unit.record, foreign)
+        return error
 
     # -- claiming, waiting, releasing ---------------------------------------------------
 
@@ -422,14 +420,20 @@ class Loader:
                     return False
                 if unit.owner == me:
                     return False
+                if unit.owner is None and self._turn in (None, me):  # the common case
+                    self._turn = me
+                    self._turn_depth += 1
+                    unit.owner = me
+                    return True
+                # Another thread loads this unit, or holds the turn: wait, unless
+                # waiting could hang (this path only, so it imports ``_waiting``).
+                from registry_core.discovery._waiting import TURN, executing_packages
+
                 if mine is None:
                     mine = executing_packages()
                 if unit.owner is None:
-                    if self._turn in (None, me) or self._closes(me, TURN, mine):
-                        if self._turn in (None, me):
-                            self._turn = me
-                            self._turn_depth += 1
-                        unit.owner = me
+                    if self._closes(me, TURN, mine):
+                        unit.owner = me  # lent: this thread goes on without the turn
                         return True
                     target: object = TURN
                 elif self._closes(me, unit, mine):
@@ -443,6 +447,8 @@ class Loader:
                     del self._waiting[me]
 
     def _closes(self, me: int, target: object, mine: frozenset[str]) -> bool:
+        from registry_core.discovery._waiting import closes_cycle
+
         owned = {t: [txn.unit for txn in txns] for t, txns in self._open.items()}
         return closes_cycle(
             me, target, mine, turn_holder=self._turn, waiting=self._waiting, owned=owned
@@ -503,3 +509,10 @@ class Loader:
         if self._turn is not None and self._turn != me:
             self._turn, self._turn_depth = None, 0
         self._cond = threading.Condition(threading.RLock())
+
+
+def _failures() -> Any:
+    """The module that builds the errors loads end with (error paths only)."""
+    from registry_core.discovery import _failures
+
+    return _failures

@@ -1,4 +1,4 @@
-"""Units of loading: a plugin's scope, or a registry's ``locations``.
+"""Units of loading (a plugin's scope, or a registry's ``locations``), and what they report.
 
 A unit is what one thread imports at a time, once. Its life is a small state
 machine, changed only by the loader and only under its lock:
@@ -13,26 +13,118 @@ machine, changed only by the loader and only under its lock:
 
 ``packages`` are the top-level packages whose modules the unit runs: a
 thread executing one of them may hold an import lock the unit's owner needs.
+A plugin unit reports itself as a :class:`ScopeInfo`; ``available_scopes()``
+is a :class:`ScopeTable` of them.
 """
 
 from __future__ import annotations
 
 import os
-from weakref import ref
+from _weakref import ref
 
-from registry_core.discovery._info import BLOCKED, CONFLICT, DISCOVERED, ScopeInfo
+from registry_core.discovery._scan import _Value
 from registry_core.errors import PluginLoadError, RegistryError, ScopeConflictError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from registry_core.discovery._scan import EntryPointRecord
+    from registry_core.discovery._scan import Diagnostic, EntryPointRecord
     from registry_core.registry import Registry
 
-__all__ = ["LocationsUnit", "PluginUnit", "copy_error"]
+__all__ = [
+    "BLOCKED",
+    "BROKEN",
+    "CONFLICT",
+    "DISCOVERED",
+    "FAILED",
+    "INCOMPATIBLE",
+    "LOADED",
+    "STATUSES",
+    "LocationsUnit",
+    "PluginUnit",
+    "ScopeInfo",
+    "ScopeTable",
+    "copy_error",
+]
 
 BLOCK_VAR = "REGISTRY_CORE_BLOCK"
+
+DISCOVERED = "discovered"
+LOADED = "loaded"
+FAILED = "failed"
+INCOMPATIBLE = "incompatible"
+CONFLICT = "conflict"
+BLOCKED = "blocked"
+#: Every status a scope can have.
+STATUSES = (DISCOVERED, LOADED, FAILED, INCOMPATIBLE, CONFLICT, BLOCKED)
+#: The statuses in which a lookup of the scope raises the scope's error.
+BROKEN = frozenset({FAILED, INCOMPATIBLE, CONFLICT, BLOCKED})
+
+
+class ScopeInfo(_Value):
+    """What discovery knows of one scope. Immutable; compare with ``==``.
+
+    Attributes:
+        scope: the entry-point name, which is the scope.
+        module: the module the entry point names.
+        distribution: the project name as its METADATA spells it.
+        version: the distribution's version.
+        status: one of ``discovered``, ``loaded``, ``failed``,
+            ``incompatible``, ``conflict``, ``blocked``.
+        error: ``None``, or the message of the error a lookup would raise.
+        path: the distribution's metadata folder.
+        claimants: for a conflict, every distribution advertising the scope.
+    """
+
+    __slots__ = (
+        "claimants",
+        "distribution",
+        "error",
+        "module",
+        "path",
+        "scope",
+        "status",
+        "version",
+    )
+
+    def __init__(
+        self,
+        scope: str,
+        module: str,
+        distribution: str,
+        version: str,
+        status: str,
+        error: str | None = None,
+        path: str = "",
+        claimants: tuple[str, ...] = (),
+    ) -> None:
+        self.scope = scope
+        self.module = module
+        self.distribution = distribution
+        self.version = version
+        self.status = status
+        self.error = error
+        self.path = path
+        self.claimants = claimants
+
+    def __repr__(self) -> str:
+        error = f", error={self.error!r}" if self.error else ""
+        return (
+            f"ScopeInfo(scope={self.scope!r}, module={self.module!r}, "
+            f"distribution={self.distribution!r}, version={self.version!r}, "
+            f"status={self.status!r}{error})"
+        )
+
+
+class ScopeTable(dict[str, ScopeInfo]):
+    """``available_scopes()``: scope -> ``ScopeInfo``, in scope order.
+
+    Its ``diagnostics`` are the installed metadata that discovery skipped
+    (unparsable entry points, missing METADATA, ...), each saying what to do.
+    """
+
+    diagnostics: tuple[Diagnostic, ...] = ()
 
 
 class Unit:

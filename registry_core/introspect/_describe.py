@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 
 from registry_core import _keys
-from registry_core._reprs import summary
+from registry_core._messages import summary
 from registry_core.discovery import (
     load_all,
 )

@@ -1,10 +1,11 @@
-"""Bounded, safe summaries of user values, for error messages.
+"""What ``registry_core`` writes about user values and exceptions in error messages.
 
-An error about a bad config must not become a second problem: a config 10,000
-levels deep, a list of 20 million items or a value whose ``__repr__`` raises
-would make a plain ``repr()`` recurse, take seconds or raise. :func:`summary`
-shows built-in containers only a few levels and items deep, and values of
-other types by their type name alone, so it is cheap whatever it is given.
+**Summaries.** An error about a bad config must not become a second problem:
+a config 10,000 levels deep, a list of 20 million items or a value whose
+``__repr__`` raises would make a plain ``repr()`` recurse, take seconds or
+raise. :func:`summary` shows built-in containers only a few levels and items
+deep, and values of other types by their type name alone, so it is cheap
+whatever it is given.
 
 >>> summary({"type": "ResNet", "depth": 50})
 "{'depth': 50, 'type': 'ResNet'}"
@@ -13,6 +14,11 @@ other types by their type name alone, so it is cheap whatever it is given.
 >>> class Opaque: ...
 >>> summary(Opaque())
 '<Opaque object>'
+
+**Notes** (PEP 678). A constructor's exception reaches the caller as the same
+object, with a note naming the registry, scope and type it was built from
+(:func:`build_note`); an import of a ``locations`` module that fails gets a
+note naming the registry.
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["summary"]
+    from registry_core.registry import Registry
+
+__all__ = ["add_note", "build_note", "summary"]
 
 _PLAIN = (str, bytes, int, float, complex, bool, type(None), list, tuple, dict, set, frozenset)
 _SUMMARY: Any = None
@@ -75,3 +83,28 @@ def _callable(value: object) -> str:
         module = getattr(value, "__module__", None)
         return f"<{module}.{name}>" if isinstance(module, str) else f"<{name}>"
     return f"<{type(value).__qualname__} object>"
+
+
+def add_note(exc: BaseException, note: str) -> None:
+    """PEP 678 ``add_note``, also on Python 3.10 (where it sets ``__notes__``)."""
+    add = getattr(exc, "add_note", None)
+    if add is not None:
+        add(note)
+        return
+    notes = getattr(exc, "__notes__", None)
+    try:
+        if isinstance(notes, list):
+            notes.append(note)
+        else:
+            exc.__notes__ = [note]  # type: ignore[attr-defined, unused-ignore]  # 3.10 only
+    except AttributeError:  # an exception type with __slots__ and no __dict__
+        pass
+
+
+def build_note(registry: Registry[Any], obj_type: Any) -> str:
+    """The note added to an exception raised while building ``obj_type``."""
+    what = obj_type if isinstance(obj_type, str) else getattr(obj_type, "__qualname__", obj_type)
+    return (
+        f"while building type {what!r} from the {registry._where()} registry "
+        f"(scope {registry.scope!r})"
+    )
