@@ -60,6 +60,8 @@ class Snapshot:
             alive = {key: found for key, found in self._roots.items() if found() is not None}
             _registry.ROOTS.clear()
             _registry.ROOTS.update(alive)
+            for root in {id(node._root): node._root for node, *_ in self._nodes}.values():
+                root._changed()  # every tree whose names or children were put back
             _registry.changed_everywhere()
         CURRENT.set(self._scope)
         if self._loader is not None or "registry_core.discovery" in _modules():

@@ -10,6 +10,7 @@ entries).
 
 from __future__ import annotations
 
+from _weakref import ref
 from types import MappingProxyType
 
 from registry_core import _resolve, _tree
@@ -119,6 +120,7 @@ class Node:
             )
         # The same module creating it again (a reload) replaces it.
         self._children[scope] = child
+        self._root._changed()
         _tree.changed_everywhere()  # the set of scopes changed: every tree's fallbacks may
         return existing
 
@@ -130,6 +132,7 @@ class Node:
                     del self._children[scope]
                 else:
                     self._children[scope] = previous
+                self._root._changed()
                 _tree.changed_everywhere()
 
     def _changed(self) -> None:
@@ -139,6 +142,11 @@ class Node:
             node._cache.clear()
             node._node_cache.clear()
         self._cached.clear()
+        _tree.CACHING.pop(id(self), None)
+
+    def _stamp(self) -> tuple[int, int]:
+        """What a lookup notes before it starts, for ``_store``."""
+        return self._root._generation, _tree.epoch
 
     def _walk(self) -> Iterator[Registry[Any]]:
         """This registry and its descendants, breadth-first."""
@@ -169,13 +177,18 @@ class Node:
             return node
         return _resolve.registry_for_scope(self, scope, strict)  # type: ignore[arg-type]
 
-    def _store(self, cache: dict[str, Any], key: str, value: Any, generation: int) -> None:
+    def _store(self, cache: dict[str, Any], key: str, value: Any, stamp: tuple[int, int]) -> None:
+        """Remember a lookup's answer, unless its tree (or the set of scopes)
+        changed since the lookup took its ``_stamp``."""
         root = self._root
         if len(cache) < _CACHE_LIMIT:
             with LOCK:
-                if root._generation == generation:
+                if (root._generation, _tree.epoch) == stamp:
                     cache[key] = value
                     root._cached.add(self)
+                    caching = _tree.CACHING.get(id(root))
+                    if caching is None or caching() is not root:  # (ids are reused)
+                        _tree.CACHING[id(root)] = ref(root)
 
     def _where(self) -> str:
         return f"{self._scope}::{self._name}"

@@ -46,7 +46,7 @@ def registry_for_scope(registry: Registry[Any], scope: str, strict: bool) -> Reg
         ScopeNotFoundError: with ``strict``, a scope that no live registry
             and no discovered plugin knows.
     """
-    generation = registry._root._generation
+    stamp = registry._stamp()
     found, final = find_scope(registry, scope)
     if found is None:
         if scope not in _tree.known_scopes():
@@ -57,7 +57,7 @@ def registry_for_scope(registry: Registry[Any], scope: str, strict: bool) -> Reg
             return registry  # not remembered: a strict switch must still raise
         found = registry
     if final:
-        registry._store(registry._node_cache, scope, found, generation)
+        registry._store(registry._node_cache, scope, found, stamp)
     return found
 
 

@@ -83,13 +83,27 @@ def known_scopes() -> frozenset[str]:
     return known
 
 
+#: Bumped whenever the set of known scopes may change: a lookup that began
+#: before does not remember its answer (``Node._store``).
+epoch = 0
+
+#: id -> weak reference of the roots whose trees hold cached lookups, so that
+#: a change everywhere clears only those (most roots never cache anything).
+CACHING: dict[int, Callable[[], Registry[Any] | None]] = {}
+
+
 def changed_everywhere() -> None:
     """Invalidate every tree's caches: the set of known scopes changed."""
-    global _known
+    global _known, epoch
     with LOCK:
         _known = None
-        for root in live_roots():
-            root._changed()
+        epoch += 1
+        for key, found in list(CACHING.items()):
+            root = found()
+            if root is None:
+                CACHING.pop(key, None)
+            else:
+                root._changed()
 
 
 def _root_collected(key: int) -> Callable[[Any], None]:

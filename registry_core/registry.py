@@ -350,10 +350,10 @@ class Registry(Node, _Generic[T]):
 
     def _resolve(self, key: str) -> T | None:
         _check_key(key)
-        generation = self._root._generation
+        stamp = self._stamp()
         obj, final = _resolve.lookup(self, key)
         if obj is not None and final:
-            self._store(self._cache, key, obj, generation)
+            self._store(self._cache, key, obj, stamp)
         return obj  # type: ignore[no-any-return]
 
     def _not_registered(self, key: str) -> NotRegisteredError:

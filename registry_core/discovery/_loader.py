@@ -92,6 +92,9 @@ class Loader:
         self._disabled = False
         self._blocked: frozenset[str] = frozenset()
         self._plugins: dict[str, PluginUnit] = {}
+        # entry module -> scope, top-level package -> scopes: for infer_scope,
+        # made on its first need (a child created outside any load)
+        self._index: tuple[dict[str, str], dict[str, list[str]]] | None = None
         self._diagnostics: tuple[Diagnostic, ...] = ()
         self._watch = PathWatch()  # has sys.path changed since the last scan?
         # id(registry) -> its locations' unit (which holds the registry weakly)
@@ -157,6 +160,7 @@ class Loader:
             if old.status == LOADED or old.owner is not None:
                 units[scope] = old
         self._plugins = dict(sorted(units.items()))
+        self._index = None
         self._diagnostics = diagnostics
         self._scanned = True
 
@@ -208,19 +212,27 @@ class Loader:
         package = origin.partition(".")[0]
         for txn in reversed(self._open.get(get_ident(), ())):
             unit = txn.unit
-            if isinstance(unit, PluginUnit) and package in unit.packages:
+            if isinstance(unit, PluginUnit) and unit.package == package:
                 return unit.scope
         if child:
             self.ensure_scanned()
-            same_package = []
-            for unit in self._plugins.values():
-                if unit.record.module == origin:
-                    return unit.scope
-                if package in unit.packages:
-                    same_package.append(unit.scope)
+            by_module, by_package = self._index or self._make_index()
+            scope = by_module.get(origin)
+            if scope is not None:
+                return scope
+            same_package = by_package.get(package, ())
             if len(same_package) == 1:
                 return same_package[0]
         return package
+
+    def _make_index(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        by_module: dict[str, str] = {}
+        by_package: dict[str, list[str]] = {}
+        for scope, unit in list(self._plugins.items()):
+            by_module.setdefault(unit.record.module, scope)
+            by_package.setdefault(unit.package, []).append(scope)
+        self._index = (by_module, by_package)
+        return self._index
 
     def check_attach(self, child: Registry[Any]) -> None:
         """Refuse a child under a blocked scope, or under one another package owns."""
@@ -231,7 +243,7 @@ class Loader:
         if unit.status == BLOCKED:
             unit.raise_error()
         r = unit.record
-        if child._origin.partition(".")[0] in unit.packages:
+        if child._origin.partition(".")[0] == unit.package:
             return
         raise ScopeConflictError(
             f"module {child._origin!r} tries to attach a registry of scope {child.scope!r}, "

@@ -37,14 +37,17 @@ __all__ = ["OpenLoad", "Transaction", "calling_module"]
 class Transaction:
     """The changes made by one load in progress, in one thread."""
 
-    __slots__ = ("_before", "_changes", "_kept", "committed", "outer", "packages", "unit")
+    __slots__ = ("_changes", "_kept", "_marker", "committed", "outer", "packages", "unit")
 
     def __init__(self, unit: Unit, outer: Transaction | None = None) -> None:
         self.unit = unit
         self.outer = outer  # the load this one is nested in, in the same thread
         self.committed = False
         self.packages = set(unit.packages)  # grows with what the load touches
-        self._before = set(sys.modules)
+        # sys.modules keeps insertion order: the modules after its last one now
+        # are those imported since (a copy of every name would cost each load
+        # more than the rest of it)
+        self._marker = next(reversed(sys.modules), None)
         self._kept: set[str] = set()  # modules committed by nested loads
         # (registry, name or None for an attached child, object, previous)
         self._changes: list[tuple[Registry[Any], str | None, Any, Any]] = []
@@ -70,8 +73,21 @@ class Transaction:
         """This load succeeded: an enclosing load that fails later keeps its modules."""
         self.committed = True
         if self.outer is not None:
-            self.outer._kept.update(set(sys.modules) - self._before)
+            self.outer._kept.update(self._new_modules() or ())
             self.outer._kept.update(self._kept)
+
+    def _new_modules(self) -> list[str] | None:
+        """The modules imported since this load opened; ``None`` if that cannot be told.
+
+        (Its marker, the last module then, left ``sys.modules`` meanwhile:
+        then nothing is dropped, rather than a module imported before.)
+        """
+        new: list[str] = []
+        for name in reversed(list(sys.modules)):
+            if name == self._marker:
+                return new
+            new.append(name)
+        return None if self._marker is not None else new
 
     def rollback(self) -> None:
         """Take back every change, and forget the modules this load imported."""
@@ -84,7 +100,7 @@ class Transaction:
                 registry._restore_name(name, obj, previous)
         self._changes.clear()
         modules = sys.modules
-        new = [m for m in modules if m not in self._before and m not in self._kept]
+        new = [m for m in self._new_modules() or () if m not in self._kept]
         drop = [m for m in new if m.partition(".")[0] in self.packages]
         compiled = {m.partition(".")[0] for m in drop if _is_extension(modules.get(m))}
         for module in drop:

@@ -130,11 +130,15 @@ class ScopeTable(dict[str, ScopeInfo]):
 class Unit:
     """What every unit has: who loads it now, and which packages it runs."""
 
-    __slots__ = ("owner", "packages")
+    __slots__ = ("owner",)
 
-    def __init__(self, packages: frozenset[str]) -> None:
+    def __init__(self) -> None:
         self.owner: int | None = None  # ident of the thread importing it now
-        self.packages = packages
+
+    @property
+    def packages(self) -> frozenset[str]:
+        """The top-level packages whose modules it runs (asked on slow paths only)."""
+        raise NotImplementedError
 
 
 class PluginUnit(Unit):
@@ -148,10 +152,15 @@ class PluginUnit(Unit):
         attached: scopes of the registries its import attached.
     """
 
-    __slots__ = ("attached", "claimants", "error", "record", "scope", "status")
+    __slots__ = ("attached", "claimants", "error", "package", "record", "scope", "status")
+
+    @property
+    def packages(self) -> frozenset[str]:
+        return frozenset({self.package})
 
     def __init__(self, record: EntryPointRecord, status: str = DISCOVERED) -> None:
-        super().__init__(frozenset({record.module.partition(".")[0]}))
+        super().__init__()
+        self.package = record.module.partition(".")[0]  # the top-level package it runs
         self.record = record
         self.scope = record.scope
         self.status = status
@@ -220,11 +229,16 @@ class PluginUnit(Unit):
 class LocationsUnit(Unit):
     """The ``locations`` of one registry (held weakly: the registry may go)."""
 
-    __slots__ = ("registry",)
+    __slots__ = ("_packages", "registry")
 
     def __init__(self, registry: Registry[Any]) -> None:
-        super().__init__(frozenset(m.partition(".")[0] for m in registry.locations))
+        super().__init__()
+        self._packages = frozenset(m.partition(".")[0] for m in registry.locations)
         self.registry = ref(registry)
+
+    @property
+    def packages(self) -> frozenset[str]:
+        return self._packages
 
 
 def copy_error(error: RegistryError) -> RegistryError:
