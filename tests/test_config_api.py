@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import pickle
 import subprocess
 import sys
@@ -16,28 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
-#: What the config side uses, none of which ``import registry_core`` may import.
-CONFIG_MODULES = ["registry_core.config", "ast", "json", "tomllib", "tomli", "yaml"]
-
-
-def test_import_registry_core_imports_nothing_of_the_config_side() -> None:
-    code = (
-        "import sys, json\n"
-        "before = set(sys.modules)\n"
-        "import registry_core\n"
-        "print(json.dumps(sorted(set(sys.modules) - before)))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-S", "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PYTHONPATH": ":".join(p for p in sys.path if p)},
-    )
-    added = json.loads(out.stdout)
-    assert "registry_core.registry" in added
-    for name in CONFIG_MODULES:
-        assert not any(m == name or m.startswith(name + ".") for m in added), (name, added)
+# (``import registry_core`` imports nothing of the config side: tests/test_import_cost.py)
 
 
 def test_the_config_names_load_on_first_use() -> None:

@@ -11,7 +11,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
-FORBIDDEN = ["importlib.metadata", "packaging", "registry_core.discovery", "typing", "torch"]
+FORBIDDEN = [
+    *("importlib.metadata", "packaging", "registry_core.discovery", "typing", "torch"),
+    # the config side: loading, validating, and what they need
+    *("registry_core.config", "registry_core.validation", "ast", "json", "tomllib", "tomli"),
+    "yaml",
+]
 
 
 def test_import_is_lazy() -> None:
