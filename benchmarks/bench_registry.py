@@ -155,6 +155,16 @@ class Case:
     def median(self) -> float:
         return statistics.median(self.samples_ns)
 
+    def to_json(self) -> dict[str, Any]:
+        """The case as in the ``--json`` report: what ran, and every sample."""
+        return {
+            "stmt": self.stmt,
+            "number": self.number,
+            "median_ns": self.median,
+            "quartiles_ns": self.quartiles(),
+            "samples_ns": self.samples_ns,
+        }
+
     def quartiles(self) -> tuple[float, float]:
         q = statistics.quantiles(self.samples_ns, n=4)
         return q[0], q[2]
@@ -339,16 +349,7 @@ def build_report(by_key: dict[str, Case], libraries: dict[str, dict[str, Any]]) 
         "mmengine": libraries["mm"]["status"],
         "samples": SAMPLES,
         "rows": rows,
-        "cases": {
-            key: {
-                "stmt": case.stmt,
-                "number": case.number,
-                "median_ns": case.median,
-                "quartiles_ns": case.quartiles(),
-                "samples_ns": case.samples_ns,
-            }
-            for key, case in by_key.items()
-        },
+        "cases": {key: case.to_json() for key, case in by_key.items()},
     }
 
 

@@ -160,16 +160,7 @@ def build_report(by_key: dict[str, Case], version: str) -> dict[str, Any]:
         "registry_core": version,
         "samples": bench_registry.SAMPLES,
         "rows": rows,
-        "cases": {
-            key: {
-                "stmt": case.stmt,
-                "number": case.number,
-                "median_ns": case.median,
-                "quartiles_ns": case.quartiles(),
-                "samples_ns": case.samples_ns,
-            }
-            for key, case in by_key.items()
-        },
+        "cases": {key: case.to_json() for key, case in by_key.items()},
     }
 
 

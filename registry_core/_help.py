@@ -15,6 +15,7 @@ import sys
 from registry_core import _keys
 from registry_core import _tree as _registry
 from registry_core._scope import CURRENT
+from registry_core.discovery import DISABLE_VAR
 from registry_core.errors import NotRegisteredError, ScopeNotFoundError
 
 TYPE_CHECKING = False
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 __all__ = ["empty_plugin_cause", "not_registered", "scope_not_found"]
 
-_DISABLE_VAR = "REGISTRY_CORE_DISABLE_AUTOLOAD"
 #: Scopes listed by name in "not searched"; the rest are counted.
 _SHOWN = 5
 
@@ -106,7 +106,7 @@ def _missing_scope(registry: Registry[Any], scope: str) -> str:
     clause = f"; no registry of scope {scope!r} is in its tree"
     loader = _loader()
     if loader.disabled:
-        return clause + f" (and discovery is off: {_DISABLE_VAR} is set)"
+        return clause + f" (and discovery is off: {DISABLE_VAR} is set)"
     if scope in loader.loading_scopes():
         return _still_loading([scope])
     elsewhere = sorted(
@@ -211,17 +211,14 @@ def _close_keys(
     scopes the user typed (``mycodebase.TinyNet`` for ``mycodebase.TinyNt``);
     then names in other registries of the tree, written with their scope.
     """
-    prefix = "".join(f"{s}." for s in scopes) if searched is not registry or scopes else ""
+    prefix = "".join(f"{s}." for s in scopes)
     here: dict[str, str] = {}
+    lineage: set[int] = set()  # the searched registry and its ancestors
     ancestor: Registry[Any] | None = searched
     while ancestor is not None:
+        lineage.add(id(ancestor))
         for n in _names_for_help(ancestor):
             here.setdefault(n, prefix + n)
-        ancestor = ancestor._parent
-    lineage = set()
-    ancestor = searched
-    while ancestor is not None:
-        lineage.add(id(ancestor))
         ancestor = ancestor._parent
     elsewhere: dict[str, list[str]] = {}
     found_in: list[str] = []
@@ -302,7 +299,7 @@ def scope_not_found(scope: str, registry: Registry[Any]) -> ScopeNotFoundError:
     suggestions = _keys.close_matches(scope, known) if len(scope) <= 200 else []
     hint = f" Did you mean: {', '.join(map(repr, suggestions))}?" if suggestions else ""
     if loader.disabled:
-        why = f"and discovery is off ({_DISABLE_VAR} is set), so no installed plugin is seen"
+        why = f"and discovery is off ({DISABLE_VAR} is set), so no installed plugin is seen"
     else:
         why = (
             "and no installed distribution advertises it in the 'registry_core.scopes' "

@@ -34,18 +34,22 @@ def rounds(code: str, site: Path, n: int = ROUNDS, flags: tuple[str, ...] = ()) 
 
 # -- 1. sixteen threads, one scope ---------------------------------------------------
 
-SLOW_PLUGIN = {
-    "registry.py": """
-        import time
-        import registry_core
-        MODELS = registry_core.Registry("model", parent=registry_core.MODELS)
-        time.sleep(0.05)
 
-        @MODELS.register_module()
-        class NetA:
-            pass
-    """
-}
+def slow_plugin(pause: float) -> dict[str, str]:
+    """A plugin whose ``registry.py`` pauses ``pause`` s between its child and ``NetA``."""
+    return {
+        "registry.py": f"""
+            import time
+            import registry_core
+            MODELS = registry_core.Registry("model", parent=registry_core.MODELS)
+            time.sleep({pause})
+
+            @MODELS.register_module()
+            class NetA:
+                pass
+        """
+    }
+
 
 SIXTEEN = """
     import json, threading
@@ -76,7 +80,7 @@ SIXTEEN = """
 
 
 def test_sixteen_threads_needing_one_scope_all_get_the_class(tmp_path: Path) -> None:
-    site = write_site(tmp_path, plugin("burst", SLOW_PLUGIN))
+    site = write_site(tmp_path, plugin("burst", slow_plugin(0.05)))
     # -S: not even importlib is imported at start-up, as in an embedded or
     # isolated interpreter; the waiting threads then race its first import
     for results in rounds(SIXTEEN, site, flags=("-S",)):
@@ -315,24 +319,11 @@ FORK = """
     loader.join()
 """
 
-SLOWER_PLUGIN = {
-    "registry.py": """
-        import time
-        import registry_core
-        MODELS = registry_core.Registry("model", parent=registry_core.MODELS)
-        time.sleep(0.3)
-
-        @MODELS.register_module()
-        class NetA:
-            pass
-    """
-}
-
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="no fork() on this platform")
 def test_fork_while_another_thread_is_loading_leaves_a_child_that_can_load(
     tmp_path: Path,
 ) -> None:
-    site = write_site(tmp_path, plugin("slow", SLOWER_PLUGIN))
+    site = write_site(tmp_path, plugin("slow", slow_plugin(0.3)))
     for answer in rounds(FORK, site, n=4):
         assert answer == "ok", json.dumps(answer)

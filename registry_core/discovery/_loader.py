@@ -68,7 +68,7 @@ from registry_core.errors import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
     from typing import Any
 
     from registry_core.discovery._scan import Diagnostic, EntryPointRecord
@@ -191,11 +191,6 @@ class Loader:
         """The scopes whose plugin a thread is importing right now."""
         with self._cond:
             return {s for s, u in self._plugins.items() if u.owner is not None}
-
-    def iter_plugins(self) -> Iterator[ScopeInfo]:
-        self.ensure_scanned()
-        for unit in list(self._plugins.values()):
-            yield unit.info()
 
     # -- the hook: what the registry asks --------------------------------------------
 

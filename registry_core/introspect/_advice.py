@@ -15,8 +15,10 @@ never a frame of Python's own import machinery.
 from __future__ import annotations
 
 import os
+import sys
 import sysconfig
 
+from registry_core.discovery import BLOCK_VAR
 from registry_core.discovery._scan import normalize_name
 
 TYPE_CHECKING = False
@@ -30,12 +32,13 @@ __all__ = [
     "author_diagnostic",
     "author_pyproject",
     "entry_point_line",
+    "exception_line",
     "failure_advice",
     "foreign_scope_advice",
+    "module_file",
     "raised_at",
 ]
 
-BLOCK_VAR = "REGISTRY_CORE_BLOCK"
 _GROUP = "registry_core.scopes"
 
 
@@ -113,7 +116,7 @@ def failure_advice(info: ScopeInfo, cause: BaseException | None) -> Advice:
     if cause is None:
         reinstall = f"reinstall {dist} (pip install --force-reinstall {dist})"
         return Advice(None, None, f"{reinstall}, {block}")
-    line = _exception_line(cause)
+    line = exception_line(cause)
     missing = getattr(cause, "name", None) if isinstance(cause, ModuleNotFoundError) else None
     if isinstance(missing, str) and (module == missing or module.startswith(missing + ".")):
         # The entry point names a module the distribution does not have: a typo
@@ -162,7 +165,7 @@ def foreign_scope_advice(info: ScopeInfo, attached: tuple[str, ...]) -> Advice:
     """Advice for a plugin refused because it attached registries of other scopes only."""
     names = ", ".join(repr(s) for s in attached)
     cause = f"its registries have scope {names}, not {info.scope!r} (an explicit scope=?)"
-    file = _module_file(info.module)
+    file = module_file(info.module)
     if author_pyproject(info.distribution) is not None:
         action = (
             f"in your module {info.module!r}, drop scope= (the entry point's name, "
@@ -177,8 +180,11 @@ def foreign_scope_advice(info: ScopeInfo, attached: tuple[str, ...]) -> Advice:
     return Advice(cause, file, action)
 
 
-def _module_file(module: str) -> str | None:
-    """The file of ``module``, found without importing it."""
+def module_file(module: str) -> str | None:
+    """The file of ``module``: the imported module's, else found without importing it."""
+    file = getattr(sys.modules.get(module), "__file__", None)
+    if isinstance(file, str):
+        return file
     import importlib.util
 
     try:
@@ -230,7 +236,7 @@ def _project_dir(pyproject: str) -> str:
     return "." if relative == "." else relative
 
 
-def _exception_line(exc: BaseException) -> str:
+def exception_line(exc: BaseException) -> str:
     text = str(exc)
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 

@@ -23,8 +23,10 @@ from registry_core.errors import (
 from registry_core.introspect._advice import (
     author_diagnostic,
     author_pyproject,
+    exception_line,
     failure_advice,
     foreign_scope_advice,
+    module_file,
     raised_at,
 )
 from registry_core.introspect._common import (
@@ -195,7 +197,7 @@ def _plugin_problem(info: ScopeInfo) -> Problem:
         error = exc
     message = str(error) if error is not None else (info.error or "")
     cause_exc = error.__cause__ if error is not None else None
-    cause = None if cause_exc is None else _exception_line(cause_exc)
+    cause = None if cause_exc is None else exception_line(cause_exc)
     location = None
     dist, scope = info.distribution, info.scope
     who = f"plugin {scope!r} ({dist} {info.version})"
@@ -275,15 +277,10 @@ def _locations_problem(node: Registry[Any], exc: BaseException, table: ScopeTabl
         severity="error",
         summary=f"{who} cannot import the modules that register its {node.name} names",
         message=_locations_message(node, exc, table),
-        cause=_exception_line(exc),
+        cause=exception_line(exc),
         location=raised_at(exc, origin),
         action=action,
     )
-
-
-def _exception_line(exc: BaseException) -> str:
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _empty_problem(info: ScopeInfo) -> Problem:
@@ -306,7 +303,7 @@ def _empty_problem(info: ScopeInfo) -> Problem:
         ),
         message=cause,
         cause=cause.partition(": ")[2] or None,
-        location=_module_file(info.module),
+        location=module_file(info.module),
         action=(
             f"in {you} module {info.module!r}, create the registries as children of the "
             f"roots (Registry(name, parent=registry_core.MODELS), no scope= or "
@@ -334,15 +331,9 @@ def _no_names_problem(info: ScopeInfo) -> Problem:
             "into them were never imported (no locations=[...] on the registry?)"
         ),
         cause="no module registered anything into its registries",
-        location=_module_file(info.module),
+        location=module_file(info.module),
         action=(
             f"give the registry in {info.module!r} the modules that register into it, e.g. "
             f"Registry(..., locations=['{package}.models']), so they are imported on first use"
         ),
     )
-
-
-def _module_file(module: str) -> str | None:
-    """The file of an imported module, for ``location``."""
-    file = getattr(sys.modules.get(module), "__file__", None)
-    return file if isinstance(file, str) else None
