@@ -62,7 +62,7 @@ INVALID: list[tuple[Any, dict[str, Any], str]] = [
     (MODELS, dict(type="mydet.ResNet", depth=50, norm="LN"), "wrong-type"),
     (MODELS, dict(type="mydet.ResNet", depth=50, out_indices=[0, "1"]), "wrong-type"),
     (MODELS, dict(type="mydet.FPN", in_channels=256), "wrong-type"),
-    (MODELS, dict(type="mydet.RetinaHead", num_classes=1, loss=[]), "wrong-type"),
+    (MODELS, dict(type="mydet.RetinaHead", num_classes=1, loss="focal"), "wrong-type"),
     (MODELS, dict(type="mydet.RetinaHead"), "missing-argument"),
     (MODELS, dict(type="mydet.Plain", x=1), "unexpected-argument"),
     (DATASETS, dict(type="mydet.CocoDataset", ann_file=1), "wrong-type"),
@@ -71,7 +71,7 @@ INVALID: list[tuple[Any, dict[str, Any], str]] = [
     (MODELS, dict(type="toydet.NetA", depht=50), "unexpected-argument"),
     (
         MODELS,
-        dict(type="toydet.Detector", backbone=dict(type="NetA"), num_classes=8.5),
+        dict(type="toydet.Detector", backbone=dict(type="NetA"), num_classes="8"),
         "wrong-type",
     ),
 ]

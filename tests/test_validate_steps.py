@@ -312,3 +312,49 @@ def test_cells_give_paths() -> None:
     assert _parts(cell) == ("model", "pipeline", 3, "a.b")
     assert _parts(top) == ()
     assert _parts((top, None, 1)) == ("None",)
+
+
+# -- the container rule: one rule for validate's walk and Expect.accepts ------------------
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value", "severity"),
+    [
+        # issue 19, item 1: where real codebases annotate loosely and build anyway
+        (int, 4.0, "warning"),
+        (Optional[int], 0.5, "warning"),
+        (dict, [{"layer": "Conv2d"}], "warning"),
+        (Optional[dict], [{"layer": "Conv2d"}, {"layer": "Linear"}], "warning"),
+        (typing.Tuple[int], (1, 5), "warning"),  # noqa: UP006 - meaning Tuple[int, ...]
+        (typing.Tuple[int], (1, "5"), "warning error"),  # noqa: UP006 - each item an int
+        # where the value cannot be what the annotation says in any reading
+        (int, "4", "error"),
+        (int, True, "error"),
+        (float, "0.1", "error"),
+        (str, 3, "error"),
+        (tuple[int, int], (1, 2, 3), "error"),
+        (list[int], {"a": 1}, "error"),
+        (int, {"a": 1}, "error"),
+        (int, [1], "error"),
+    ],
+)
+def test_the_error_and_warning_line(annotation: Any, value: Any, severity: str) -> None:
+    R = Registry("thing", scope=f"line{abs(hash((repr(annotation), repr(value))))}")
+
+    def target(x: Any) -> None:
+        raise AssertionError("never called")
+
+    target.__annotations__["x"] = annotation
+    R.register_module(name="T", module=target)
+    expect = compile_annotation(annotation, NS)
+    assert expect is not None and not expect.accepts(value)  # accepts() is the strict rule
+    try:
+        report = R.validate(dict(type="T", x=value))
+    except Exception as exc:  # ConfigError
+        issues = exc.issues  # type: ignore[attr-defined]
+    else:
+        issues = report.issues
+    assert [(i.code, i.severity) for i in issues] == [
+        ("wrong-type", s) for s in severity.split()
+    ], issues
+    assert issues[0].path.startswith("x")

@@ -34,9 +34,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACCEPT",
+    "FINE",
+    "LOOSE",
     "PLAIN",
     "REJECT",
     "SUBCLASS",
+    "WRONG",
     "Expect",
     "compile_annotation",
     "describe_value",
@@ -55,6 +58,14 @@ PLAIN: Final[frozenset[type]] = frozenset(
 REJECT: Final = 0
 ACCEPT: Final = 1
 SUBCLASS: Final = 2
+
+#: Verdicts of the container rule (see :meth:`Expect.judge_plain` and its siblings): the
+#: value is what the annotation says; it is not, but real codebases write it so and build
+#: (a ``float`` for ``int``, a ``list`` for ``dict``, several items for ``Tuple[int]``): a
+#: warning; it cannot be what the annotation says in any reading: an error.
+FINE: Final = 0
+LOOSE: Final = 1
+WRONG: Final = 2
 
 #: Nested forward references are followed this deep, then given up.
 _MAX_DEPTH: Final = 16
@@ -128,8 +139,60 @@ class Expect:
         test = self.test
         return test is not None and test(value)
 
+    # -- the container rule: what validate's walk and accepts() both apply ---------------
+
+    def judge_plain(self, value: object) -> int:
+        """The verdict on a plain value: ``FINE``, ``LOOSE`` (a ``float`` where an
+        ``int`` is accepted) or ``WRONG``."""
+        if self.plain_ok(value):
+            return FINE
+        if type(value) is float and int in self.fast:
+            return LOOSE
+        return WRONG
+
+    def judge_mapping(self) -> tuple[int, Expect | None]:
+        """The verdict on a mapping without ``type``, and what its values must be."""
+        if self.mapping:
+            return FINE, self.values
+        return WRONG, None
+
+    def judge_sequence(
+        self, length: int
+    ) -> tuple[int, Expect | None, tuple[Expect | None, ...] | None]:
+        """The verdict on a list or tuple of ``length`` items, and what its items must
+        be: all of them (``items``) or each position (``fixed``; ``None`` otherwise).
+
+        A list where a mapping is expected is ``LOOSE`` (``init_cfg`` is annotated
+        ``dict`` and given a list of dicts throughout OpenMMLab); so are several items
+        for ``Tuple[X]``, which codebases write meaning ``Tuple[X, ...]``: each is
+        checked as ``X``.
+        """
+        if not self.seq:
+            return (LOOSE if self.mapping else WRONG), None, None
+        fixed = self.fixed
+        if fixed is None:
+            return FINE, self.items, None
+        if len(fixed) == length:
+            return FINE, None, fixed
+        if len(fixed) == 1 and length > 1:
+            return LOOSE, fixed[0], None
+        return WRONG, None, None
+
+    def judge_node(self, builds: type | None) -> int:
+        """The verdict on a config node whose target builds ``builds`` (``None``:
+        not known, or not a class)."""
+        node = self.node
+        if node == ACCEPT:
+            return FINE
+        if node == REJECT:
+            return WRONG
+        if builds is None or issubclass(builds, self.classes):
+            return FINE
+        return WRONG
+
     def accepts(self, value: object) -> bool:
-        """Whether ``value`` is acceptable, looking inside containers (for tests and docs).
+        """Whether ``value`` is acceptable, looking inside containers: the rule
+        ``validate`` applies, with no warning either.
 
         A config node counts as acceptable unless nodes are rejected outright.
         """
@@ -139,25 +202,23 @@ class Expect:
             if expect is None:
                 continue
             if type(item) in PLAIN:
-                if not expect.plain_ok(item):
-                    return False
+                verdict = expect.judge_plain(item)
             elif isinstance(item, cabc.Mapping):
                 if "type" in item:
-                    if expect.node == REJECT:
-                        return False
-                elif not expect.mapping:
-                    return False
+                    verdict = expect.judge_node(None)
                 else:
-                    stack.extend((v, expect.values) for v in item.values())
+                    verdict, values = expect.judge_mapping()
+                    stack.extend((v, values) for v in item.values())
             elif isinstance(item, (list, tuple)):
-                if not expect.seq:
-                    return False
-                if expect.fixed is not None:
-                    if len(item) != len(expect.fixed):
-                        return False
-                    stack.extend(zip(item, expect.fixed, strict=True))
+                verdict, items, fixed = expect.judge_sequence(len(item))
+                if fixed is not None:
+                    stack.extend(zip(item, fixed, strict=True))
                 else:
-                    stack.extend((v, expect.items) for v in item)
+                    stack.extend((v, items) for v in item)
+            else:
+                continue  # any other object is never checked
+            if verdict != FINE:
+                return False
         return True
 
 
@@ -238,6 +299,13 @@ def _compile(annotation: object, namespace: Mapping[str, Any], depth: int) -> Ex
     supertype = getattr(annotation, "__supertype__", None)  # typing.NewType
     if supertype is not None and callable(annotation):
         return _compile(supertype, namespace, depth + 1)
+    return _compile_form(annotation, namespace, depth)
+
+
+def _compile_form(annotation: object, namespace: Mapping[str, Any], depth: int) -> Expect | None:
+    """An annotation that is a typing form (``Union``, ``Literal``, a generic) or a class."""
+    import typing
+
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     text = _text(annotation)

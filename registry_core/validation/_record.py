@@ -13,7 +13,7 @@ from _collections_abc import Mapping
 from registry_core import _keys
 from registry_core._paths import format_path
 from registry_core.validation import _resolve
-from registry_core.validation._annotations import REJECT, describe_value
+from registry_core.validation._annotations import REJECT, WRONG, describe_value
 from registry_core.validation._cache import CACHE
 from registry_core.validation._issues import ERROR, WARNING, Issue
 
@@ -199,31 +199,38 @@ class Recorder:
 
     def _wrong(self, cell: Cell, key: Any, value: Any, expect: Expect, owner: Owner | None) -> None:
         extra: Parts = () if key is None else (key,)
+        severity = ERROR if expect.judge_plain(value) == WRONG else WARNING
         self._add_for(
             cell,
             extra,
             "wrong-type",
-            ERROR,
-            f"expected {expect.text}, got {describe_value(value)} {{for}}",
+            severity,
+            f"expected {expect.text}, got {describe_value(value)} {{for}}{_loose(severity)}",
             owner,
         )
 
-    def _wrong_container(self, cell: Cell, expect: Expect, owner: Owner | None) -> None:
+    def _wrong_container(
+        self, cell: Cell, expect: Expect, owner: Owner | None, verdict: int = WRONG
+    ) -> None:
         value = cell[2]
         what = describe_value(value)
         if isinstance(value, Mapping) and "type" in value:
             what = f"a config node (type {value['type']!r})"
+        severity = ERROR if verdict == WRONG else WARNING
         self._add_for(
-            cell, (), "wrong-type", ERROR, f"expected {expect.text}, got {what} {{for}}", owner
+            cell,
+            (),
+            "wrong-type",
+            severity,
+            f"expected {expect.text}, got {what} {{for}}{_loose(severity)}",
+            owner,
         )
 
-    def _check_node(self, cell: Cell, owner: Owner | None, expect: Expect, entry: Owner) -> None:
+    def _wrong_node(self, cell: Cell, owner: Owner | None, expect: Expect, entry: Owner) -> None:
         """A node where ``owner``'s annotation ``expect`` wants something else."""
-        if expect.node == REJECT:
-            self._wrong_container(cell, expect, owner)
-            return
         built = entry[2].builds if entry[2] is not None else None
-        if built is None or issubclass(built, expect.classes):
+        if expect.node == REJECT or built is None:
+            self._wrong_container(cell, expect, owner)
             return
         names = " or ".join(_keys.describe(c) for c in expect.classes)
         self._add_for(
@@ -345,6 +352,16 @@ class Recorder:
             suggestions=roots,
         )
         return (None, parent, None, type_)
+
+
+def _loose(severity: str) -> str:
+    """What a ``wrong-type`` warning adds: why it is no error."""
+    if severity == ERROR:
+        return ""
+    return (
+        " (a warning: the value is passed as written, and code annotated this way "
+        "commonly takes it)"
+    )
 
 
 def _notes(exc: BaseException) -> list[str]:

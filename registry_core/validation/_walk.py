@@ -28,18 +28,22 @@ from registry_core import _keys
 from registry_core.errors import ScopeNotFoundError
 from registry_core.registry import live_roots
 from registry_core.validation import _resolve
-from registry_core.validation._annotations import ACCEPT, PLAIN
+from registry_core.validation._annotations import ACCEPT, FINE, PLAIN
 from registry_core.validation._cache import CACHE
 from registry_core.validation._record import Recorder
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any, Final
 
     from registry_core.registry import Registry
     from registry_core.validation._annotations import Expect
     from registry_core.validation._issues import Issue
     from registry_core.validation._record import Cell, Owner, Parts
+
+    #: A stack item: ``(cell, owner, expect)`` (see the module's docstring).
+    Item = tuple[Cell, Owner | None, Expect | None]
 
 __all__ = ["walk"]
 
@@ -93,10 +97,8 @@ class _Walk(Recorder):
     def run(self) -> None:
         cfg = self.cfg
         top_args = self.top_args
-        lookups_get = CACHE.lookups.get
-        stack: list[tuple[Cell, Owner | None, Expect | None]] = [((None, None, cfg), None, None)]
+        stack: list[Item] = [((None, None, cfg), None, None)]
         pop = stack.pop
-        push = stack.append
         seen: set[int] = set()
         seen_add = seen.add
         while stack:
@@ -110,94 +112,124 @@ class _Walk(Recorder):
             first = len(stack)
             if t is dict or (t is not list and t is not tuple and isinstance(value, Mapping)):
                 if "type" in value or (value is cfg and "type" in top_args):
-                    entry = None
-                    if owner is not None and "_scope_" not in value:
-                        try:
-                            entry = lookups_get((owner[1], value["type"]))
-                        except TypeError:  # an unhashable type: resolved below
-                            entry = None
-                    if entry is None:
-                        entry = self._resolve(cell, owner)
-                    if expect is not None and expect.node != ACCEPT:
-                        self._check_node(cell, owner, expect, entry)
-                    plan = entry[2]
-                    args = top_args if value is cfg else value
-                    if plan is None:
-                        # Unresolved: nodes inside still resolve in the registry it was
-                        # looked up in; with none to go by, guessing would only mislead.
-                        if entry[1] is None:
-                            continue
-                        for key, item in args.items():
-                            if key not in _SKIP and isinstance(item, _CONTAINERS):
-                                push(((cell, key, item), entry, None))
-                    else:
-                        allowed = plan.allowed
-                        expects = plan.expects
-                        for key, item in args.items():
-                            if key in _SKIP:
-                                continue
-                            if allowed is not None and key not in allowed:
-                                self._unexpected(cell, key, entry)
-                            ti = type(item)
-                            if ti in PLAIN:
-                                if expects:
-                                    e = expects.get(key)
-                                    if e is not None and ti not in e.fast and not e.plain_ok(item):
-                                        self._wrong(cell, key, item, e, entry)
-                            elif (
-                                ti is dict
-                                or ti is list
-                                or ti is tuple
-                                or isinstance(item, _CONTAINERS)
-                            ):
-                                push(((cell, key, item), entry, expects.get(key)))
-                        for name in plan.required:
-                            if name not in args:
-                                self._missing(cell, name, owner, entry)
-                        if plan.positional_only:
-                            self._positional_only(cell, owner, entry)
+                    self._node(cell, owner, expect, stack)
                 else:
-                    values: Expect | None = None
-                    if expect is not None:
-                        if expect.mapping:
-                            values = expect.values
-                        else:
-                            self._wrong_container(cell, expect, owner)
-                    for key, item in value.items():
-                        ti = type(item)
-                        if ti in PLAIN:
-                            if (
-                                values is not None
-                                and ti not in values.fast
-                                and not values.plain_ok(item)
-                            ):
-                                self._wrong((cell, key, item), None, item, values, owner)
-                        elif (
-                            ti is dict or ti is list or ti is tuple or isinstance(item, _CONTAINERS)
-                        ):
-                            push(((cell, key, item), owner, values))
+                    self._mapping(cell, owner, expect, stack)
             elif t is list or t is tuple or isinstance(value, (list, tuple)):
-                items: Expect | None = None
-                fixed: tuple[Expect | None, ...] | None = None
-                if expect is not None:
-                    if not expect.seq:
-                        self._wrong_container(cell, expect, owner)
-                    else:
-                        items = expect.items
-                        fixed = expect.fixed
-                        if fixed is not None and len(fixed) != len(value):
-                            self._wrong_container(cell, expect, owner)
-                            fixed = None
-                for index, item in enumerate(value):
-                    e = items if fixed is None else fixed[index]
-                    ti = type(item)
-                    if ti in PLAIN:
-                        if e is not None and ti not in e.fast and not e.plain_ok(item):
-                            self._wrong((cell, index, item), None, item, e, owner)
-                    elif ti is dict or ti is list or ti is tuple or isinstance(item, _CONTAINERS):
-                        push(((cell, index, item), owner, e))
+                self._sequence(cell, owner, expect, stack)
             if len(stack) - first > 1:  # visit in the config's order
                 stack[first:] = stack[first:][::-1]
+
+    def _node(
+        self, cell: Cell, owner: Owner | None, expect: Expect | None, stack: list[Item]
+    ) -> None:
+        """A node: its type resolved, its arguments checked against its target's plan."""
+        value = cell[2]
+        entry = None
+        if owner is not None and "_scope_" not in value:
+            try:
+                entry = CACHE.lookups.get((owner[1], value["type"]))
+            except TypeError:  # an unhashable type: resolved below
+                entry = None
+        if entry is None:
+            entry = self._resolve(cell, owner)
+        if expect is not None and expect.node != ACCEPT:
+            self._node_expected(cell, owner, expect, entry)
+        plan = entry[2]
+        if plan is None:
+            self._unresolved(cell, entry, stack)
+            return
+        args = self.top_args if value is self.cfg else value
+        push = stack.append
+        allowed = plan.allowed
+        expects = plan.expects
+        for key, item in args.items():
+            if key in _SKIP:
+                continue
+            if allowed is not None and key not in allowed:
+                self._unexpected(cell, key, entry)
+            ti = type(item)
+            if ti in PLAIN:
+                if expects:
+                    e = expects.get(key)
+                    if e is not None and ti not in e.fast and not e.plain_ok(item):
+                        self._wrong(cell, key, item, e, entry)
+            elif ti is dict or ti is list or ti is tuple or isinstance(item, _CONTAINERS):
+                push(((cell, key, item), entry, expects.get(key)))
+        if plan.required or plan.positional_only:
+            self._required(cell, owner, entry, args)
+
+    def _required(self, cell: Cell, owner: Owner | None, entry: Owner, args: Any) -> None:
+        """The target's required parameters that ``args`` does not give."""
+        plan = entry[2]
+        for name in plan.required:
+            if name not in args:
+                self._missing(cell, name, owner, entry)
+        if plan.positional_only:
+            self._positional_only(cell, owner, entry)
+
+    def _node_expected(self, cell: Cell, owner: Owner | None, expect: Expect, entry: Owner) -> None:
+        """A node where ``owner``'s annotation says what it must build."""
+        plan = entry[2]
+        if expect.judge_node(None if plan is None else plan.builds) != FINE:
+            self._wrong_node(cell, owner, expect, entry)
+
+    def _unresolved(self, cell: Cell, entry: Owner, stack: list[Item]) -> None:
+        """A node whose type does not resolve: nodes inside still resolve in the
+        registry it was looked up in; with none to go by, guessing would only mislead."""
+        if entry[1] is None:
+            return
+        args = self.top_args if cell[2] is self.cfg else cell[2]
+        for key, item in args.items():
+            if key not in _SKIP and isinstance(item, _CONTAINERS):
+                stack.append(((cell, key, item), entry, None))
+
+    def _mapping(
+        self, cell: Cell, owner: Owner | None, expect: Expect | None, stack: list[Item]
+    ) -> None:
+        """A mapping without ``type``: its values checked against what ``expect`` says."""
+        values: Expect | None = None
+        if expect is not None:
+            verdict, values = expect.judge_mapping()
+            if verdict != FINE:
+                self._wrong_container(cell, expect, owner, verdict)
+        self._items(cell, cell[2].items(), values, owner, stack)
+
+    def _sequence(
+        self, cell: Cell, owner: Owner | None, expect: Expect | None, stack: list[Item]
+    ) -> None:
+        """A list or tuple: its items checked against what ``expect`` says."""
+        value = cell[2]
+        if expect is None:
+            self._items(cell, enumerate(value), None, owner, stack)
+            return
+        verdict, items, fixed = expect.judge_sequence(len(value))
+        if verdict != FINE:
+            self._wrong_container(cell, expect, owner, verdict)
+        if fixed is None:
+            self._items(cell, enumerate(value), items, owner, stack)
+        else:
+            for index, item in enumerate(value):
+                self._items(cell, ((index, item),), fixed[index], owner, stack)
+
+    def _items(
+        self,
+        cell: Cell,
+        pairs: Iterable[tuple[Any, Any]],
+        expect: Expect | None,
+        owner: Owner | None,
+        stack: list[Item],
+    ) -> None:
+        """The values inside a container, each what ``expect`` says: plain ones checked
+        now, containers pushed."""
+        push = stack.append
+        for key, item in pairs:
+            ti = type(item)
+            if ti in PLAIN:
+                if expect is not None and ti not in expect.fast and not expect.plain_ok(item):
+                    self._wrong((cell, key, item), None, item, expect, owner)
+            elif ti is dict or ti is list or ti is tuple or isinstance(item, _CONTAINERS):
+                push(((cell, key, item), owner, expect))
 
     # -- resolving a node's type ---------------------------------------------------------
 
