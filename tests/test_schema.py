@@ -65,7 +65,7 @@ INVALID: list[tuple[Any, dict[str, Any], str]] = [
     (MODELS, dict(type="mydet.RetinaHead", num_classes=1, loss="focal"), "wrong-type"),
     (MODELS, dict(type="mydet.RetinaHead"), "missing-argument"),
     (MODELS, dict(type="mydet.Plain", x=1), "unexpected-argument"),
-    (DATASETS, dict(type="mydet.CocoDataset", ann_file=1), "wrong-type"),
+    (DATASETS, dict(type="mydet.CocoDataset", ann_file={"path": "a.json"}), "wrong-type"),
     (TRANSFORMS, dict(type="mydet.Resize", scale=[1, 2, 3]), "wrong-type"),
     (MODELS, dict(type="toycls.ResNetTiny", depth="18"), "wrong-type"),
     (MODELS, dict(type="toydet.NetA", depht=50), "unexpected-argument"),

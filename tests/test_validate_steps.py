@@ -331,11 +331,18 @@ def test_cells_give_paths() -> None:
         (int, "4", "error"),
         (int, True, "error"),
         (float, "0.1", "error"),
-        (str, 3, "error"),
+        (str, 3, "warning"),  # MMEngine's `loss_scale: str` takes 512.0
+        (bool, 1, "warning"),
+        (int, None, "warning"),  # `init_cfg: dict = None`
+        (Literal["BN", "GN"], "LN", "error"),
+        (Optional[int], "3", "error"),
         (tuple[int, int], (1, 2, 3), "error"),
         (list[int], {"a": 1}, "error"),
+        # a list where a plain value is expected: code annotated `input_size: int`
+        # commonly takes (14, 14) too (MMPretrain's BEiTMaskGenerator)
         (int, {"a": 1}, "error"),
-        (int, [1], "error"),
+        (int, [14, 14], "warning"),
+        (float, [[0.1], [0.2]], "warning"),
     ],
 )
 def test_the_error_and_warning_line(annotation: Any, value: Any, severity: str) -> None:
@@ -358,3 +365,17 @@ def test_the_error_and_warning_line(annotation: Any, value: Any, severity: str) 
         ("wrong-type", s) for s in severity.split()
     ], issues
     assert issues[0].path.startswith("x")
+
+
+def test_a_value_like_the_parameters_own_default_is_no_wrong_type() -> None:
+    # issue 19, item 1: MMPretrain's CAEPretrainViT(bias: bool = 'qv_bias') takes 'qv_bias'
+    R = Registry("thing", scope="like_default")
+
+    def vit(bias: bool = "qv_bias", norm: Literal["BN", "GN"] = "BN") -> None:  # type: ignore[assignment]
+        raise AssertionError("never called")
+
+    R.register_module(name="ViT", module=vit)
+    assert R.validate(dict(type="ViT", bias="qv_bias")).ok
+    assert R.validate(dict(type="ViT", bias=False)).ok
+    with pytest.raises(ValueError, match="expected Literal"):  # a Literal still says which
+        R.validate(dict(type="ViT", norm="LN"))

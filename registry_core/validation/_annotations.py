@@ -142,13 +142,31 @@ class Expect:
     # -- the container rule: what validate's walk and accepts() both apply ---------------
 
     def judge_plain(self, value: object) -> int:
-        """The verdict on a plain value: ``FINE``, ``LOOSE`` (a ``float`` where an
-        ``int`` is accepted) or ``WRONG``."""
+        """The verdict on a plain value: ``FINE``, ``LOOSE`` or ``WRONG``.
+
+        ``LOOSE`` where real codebases annotate loosely and build anyway: ``None``
+        (``init_cfg: dict = None``), a ``float`` for ``int`` (``mlp_ratio=4.0``), a
+        number for ``str`` (MMEngine's ``loss_scale: str`` takes ``512.0``), an
+        ``int`` for ``bool``. A ``str`` where no ``str`` is accepted, a ``bool`` for
+        a number, or a value outside a ``Literal`` cannot be what the annotation
+        says in any reading: ``WRONG``.
+        """
         if self.plain_ok(value):
             return FINE
-        if type(value) is float and int in self.fast:
+        kind = type(value)
+        fast = self.fast
+        if (
+            value is None
+            or (kind is float and int in fast)
+            or (kind in (int, float) and str in fast)
+            or (kind is int and bool in fast)
+        ):
             return LOOSE
         return WRONG
+
+    def _scalar(self) -> bool:
+        """Whether the annotation accepts plain values only (no container, no node)."""
+        return not self.seq and not self.mapping and self.node == REJECT
 
     def judge_mapping(self) -> tuple[int, Expect | None]:
         """The verdict on a mapping without ``type``, and what its values must be."""
@@ -164,11 +182,12 @@ class Expect:
 
         A list where a mapping is expected is ``LOOSE`` (``init_cfg`` is annotated
         ``dict`` and given a list of dicts throughout OpenMMLab); so are several items
-        for ``Tuple[X]``, which codebases write meaning ``Tuple[X, ...]``: each is
-        checked as ``X``.
+        for ``Tuple[X]``, which codebases write meaning ``Tuple[X, ...]`` (each is
+        checked as ``X``), and a list or tuple where only a plain value is expected
+        (``input_size: int`` given ``(14, 14)``, which the code accepts too).
         """
         if not self.seq:
-            return (LOOSE if self.mapping else WRONG), None, None
+            return (LOOSE if self.mapping or self._scalar() else WRONG), None, None
         fixed = self.fixed
         if fixed is None:
             return FINE, self.items, None

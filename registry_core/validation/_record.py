@@ -16,6 +16,7 @@ from registry_core.validation import _resolve
 from registry_core.validation._annotations import REJECT, WRONG, describe_value
 from registry_core.validation._cache import CACHE
 from registry_core.validation._issues import ERROR, WARNING, Issue
+from registry_core.validation._runner import layer_builder_keys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -130,6 +131,8 @@ class Recorder:
 
     def _unexpected(self, cell: Cell, key: Any, owner: Owner) -> None:
         plan = owner[2]
+        if cell[0] is not None and isinstance(key, str) and key in layer_builder_keys():
+            return  # a nested node that MMCV's layer builders take this key out of
         if not isinstance(key, str):
             self._add_for(
                 cell,
@@ -199,6 +202,8 @@ class Recorder:
 
     def _wrong(self, cell: Cell, key: Any, value: Any, expect: Expect, owner: Owner | None) -> None:
         extra: Parts = () if key is None else (key,)
+        if key is not None and expect.test is None and _like_default(owner, key, value):
+            return
         severity = ERROR if expect.judge_plain(value) == WRONG else WARNING
         self._add_for(
             cell,
@@ -226,11 +231,13 @@ class Recorder:
             owner,
         )
 
-    def _wrong_node(self, cell: Cell, owner: Owner | None, expect: Expect, entry: Owner) -> None:
+    def _wrong_node(
+        self, cell: Cell, owner: Owner | None, expect: Expect, entry: Owner, verdict: int
+    ) -> None:
         """A node where ``owner``'s annotation ``expect`` wants something else."""
         built = entry[2].builds if entry[2] is not None else None
         if expect.node == REJECT or built is None:
-            self._wrong_container(cell, expect, owner)
+            self._wrong_container(cell, expect, owner, verdict)
             return
         names = " or ".join(_keys.describe(c) for c in expect.classes)
         self._add_for(
@@ -290,8 +297,16 @@ class Recorder:
         return (None, None, None, type_)
 
     def _unknown(
-        self, cell: Cell, type_: str, bases: list[Registry[Any]], parent: Registry[Any] | None
+        self,
+        cell: Cell,
+        type_: str,
+        bases: list[Registry[Any]],
+        parent: Registry[Any] | None,
+        plain_dict: bool = False,
     ) -> Owner:
+        """An unknown type. Where the parent's annotation asks for a plain ``dict``
+        and no registry has anything close, the ``type`` key may be the target's own
+        data (MMPretrain's ``LoRAModel(targets=[dict(type='qkv')])``): a warning."""
         misses = [_resolve.diagnose(base, type_) for base in bases]
         unknown_scope = next((m for m in misses if m.code == "unknown-scope"), None)
         fallback = bases[0] if parent is not None else None
@@ -321,11 +336,18 @@ class Recorder:
         if miss.missing_node is not None:
             where += f"; scope {miss.missing_node!r} has no registry under this root"
         hint = "; did you mean " + " or ".join(map(repr, similar)) + "?" if similar else ""
+        severity = ERROR
+        if plain_dict and not similar and parent is not None:
+            severity = WARNING
+            hint = (
+                "; the code this dict is passed to takes a plain dict here: if it reads "
+                "'type' itself rather than building a config node, this is fine"
+            )
         self._add(
             cell,
             (),
             "unknown-type",
-            ERROR,
+            severity,
             f"unknown type {type_!r}: it is {where}{hint}",
             registry=miss.registry if len(bases) == 1 else None,
             type_=type_,
@@ -352,6 +374,15 @@ class Recorder:
             suggestions=roots,
         )
         return (None, parent, None, type_)
+
+
+def _like_default(owner: Owner | None, key: Any, value: Any) -> bool:
+    """Whether ``value`` has the type of the parameter's own default: the target
+    itself takes such values, whatever its annotation says (``bias: bool = 'qv_bias'``)."""
+    if owner is None or owner[2] is None:
+        return False
+    defaults = owner[2].defaults
+    return key in defaults and type(defaults[key]) is type(value) and value is not None
 
 
 def _loose(severity: str) -> str:

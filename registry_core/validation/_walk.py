@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from registry_core.validation._annotations import Expect
     from registry_core.validation._issues import Issue
     from registry_core.validation._record import Cell, Owner, Parts
+    from registry_core.validation._sections import Place
 
     #: A stack item: ``(cell, owner, expect)`` (see the module's docstring).
     Item = tuple[Cell, Owner | None, Expect | None]
@@ -50,6 +51,7 @@ __all__ = ["walk"]
 #: Keys of a node that are not arguments of its target.
 _SKIP: Final = frozenset({"type", "_scope_"})
 _CONTAINERS: Final = (Mapping, list, tuple)
+_NONE_GIVEN: Final[frozenset[str]] = frozenset()
 
 
 def walk(
@@ -57,17 +59,26 @@ def walk(
     registry: Registry[Any] | None,
     default_args: Mapping[str, Any] | None,
     default_scope: str | None,
+    sections: list[Place] | None = None,
 ) -> list[tuple[Parts, Issue]]:
-    """Check ``cfg`` and return its issues with their paths as parts, unsorted."""
+    """Check ``cfg`` and return its issues with their paths as parts, unsorted.
+
+    With ``sections`` (a whole OpenMMLab config, see ``_sections``), the walk
+    starts from the nodes the Runner builds, each in its root; the rest is data.
+    """
     walker = _Walk(cfg, registry, default_args, default_scope)
-    walker.run()
+    if sections is not None:
+        walker.places = {id(place.value): place for place in sections}
+        walker.run([walker.cell_of(place.parts) for place in sections])
+    else:
+        walker.run([(None, None, cfg)])
     return walker.found
 
 
 class _Walk(Recorder):
     """One walk over one config; the issues it finds go to ``found``."""
 
-    __slots__ = ("default_scope", "starts", "starts_stamp", "top_args")
+    __slots__ = ("default_scope", "places", "starts", "starts_stamp", "top_args")
 
     def __init__(
         self,
@@ -91,13 +102,23 @@ class _Walk(Recorder):
         # state of the trees, not once per node (each ask may look at sys.path).
         self.starts: dict[int, tuple[Registry[Any], Registry[Any]]] = {}
         self.starts_stamp: object = None
+        # The nodes of a whole config the Runner builds, by id (see _sections).
+        self.places: dict[int, Place] = {}
+
+    def cell_of(self, parts: Parts) -> Cell:
+        """The cell of the value at ``parts`` (a path that exists in the config)."""
+        cell: Cell = (None, None, self.cfg)
+        for key in parts:
+            cell = (cell, key, cell[2][key])
+        return cell
 
     # -- the loop ------------------------------------------------------------------------
 
-    def run(self) -> None:
+    def run(self, starts: list[Cell]) -> None:
         cfg = self.cfg
         top_args = self.top_args
-        stack: list[Item] = [((None, None, cfg), None, None)]
+        places = self.places
+        stack: list[Item] = [(cell, None, None) for cell in reversed(starts)]
         pop = stack.pop
         seen: set[int] = set()
         seen_add = seen.add
@@ -111,7 +132,11 @@ class _Walk(Recorder):
             t = type(value)
             first = len(stack)
             if t is dict or (t is not list and t is not tuple and isinstance(value, Mapping)):
-                if "type" in value or (value is cfg and "type" in top_args):
+                if (
+                    "type" in value
+                    or (value is cfg and "type" in top_args)
+                    or (places and id(value) in places)
+                ):
                     self._node(cell, owner, expect, stack)
                 else:
                     self._mapping(cell, owner, expect, stack)
@@ -132,14 +157,14 @@ class _Walk(Recorder):
             except TypeError:  # an unhashable type: resolved below
                 entry = None
         if entry is None:
-            entry = self._resolve(cell, owner)
+            entry = self._resolve(cell, owner, expect)
         if expect is not None and expect.node != ACCEPT:
             self._node_expected(cell, owner, expect, entry)
         plan = entry[2]
         if plan is None:
             self._unresolved(cell, entry, stack)
             return
-        args = self.top_args if value is self.cfg else value
+        args = value if owner is not None else self._args_of(value)
         push = stack.append
         allowed = plan.allowed
         expects = plan.expects
@@ -160,26 +185,30 @@ class _Walk(Recorder):
             self._required(cell, owner, entry, args)
 
     def _required(self, cell: Cell, owner: Owner | None, entry: Owner, args: Any) -> None:
-        """The target's required parameters that ``args`` does not give."""
+        """The target's required parameters that ``args`` does not give (nor the
+        Runner, for a section of a whole config)."""
         plan = entry[2]
+        place = self.places.get(id(cell[2])) if owner is None and self.places else None
+        given = place.given_names(plan.names or plan.positional_only) if place else _NONE_GIVEN
         for name in plan.required:
-            if name not in args:
+            if name not in args and name not in given:
                 self._missing(cell, name, owner, entry)
-        if plan.positional_only:
+        if plan.positional_only and not set(plan.positional_only) <= given:
             self._positional_only(cell, owner, entry)
 
     def _node_expected(self, cell: Cell, owner: Owner | None, expect: Expect, entry: Owner) -> None:
         """A node where ``owner``'s annotation says what it must build."""
         plan = entry[2]
-        if expect.judge_node(None if plan is None else plan.builds) != FINE:
-            self._wrong_node(cell, owner, expect, entry)
+        verdict = expect.judge_node(None if plan is None else plan.builds)
+        if verdict != FINE:
+            self._wrong_node(cell, owner, expect, entry, verdict)
 
     def _unresolved(self, cell: Cell, entry: Owner, stack: list[Item]) -> None:
         """A node whose type does not resolve: nodes inside still resolve in the
         registry it was looked up in; with none to go by, guessing would only mislead."""
         if entry[1] is None:
             return
-        args = self.top_args if cell[2] is self.cfg else cell[2]
+        args = self._args_of(cell[2])
         for key, item in args.items():
             if key not in _SKIP and isinstance(item, _CONTAINERS):
                 stack.append(((cell, key, item), entry, None))
@@ -233,12 +262,13 @@ class _Walk(Recorder):
 
     # -- resolving a node's type ---------------------------------------------------------
 
-    def _resolve(self, cell: Cell, owner: Owner | None) -> Owner:
+    def _resolve(self, cell: Cell, owner: Owner | None, expect: Expect | None = None) -> Owner:
         """The owner tuple of the node in ``cell``; ``(None, fallback, None, type)``
         when its type does not resolve (the issue is recorded)."""
         node = cell[2]
         is_top = cell[0] is None
-        args = self.top_args if is_top else node
+        args = self._args_of(node) if owner is None else node
+        place = self.places.get(id(node)) if owner is None and self.places else None
         type_ = args["type"]
         has_scope = "_scope_" in args
         scope = args.get("_scope_") if has_scope else None
@@ -249,6 +279,10 @@ class _Walk(Recorder):
             default = None
             roots: list[Registry[Any]] = [parent]
             fallback = True
+        elif place is not None:  # a section of a whole config: in the root the Runner uses
+            default = self.default_scope
+            roots = [place.root]
+            fallback = False
         elif self.registry is not None:
             default = self.default_scope
             roots = [self.registry]
@@ -284,12 +318,44 @@ class _Walk(Recorder):
         if len(distinct) > 1:
             return self._ambiguous(cell, type_, hits, parent)
         if not hits:
-            return self._unknown(cell, type_, bases, parent)
+            plain_dict = expect is not None and expect.node == ACCEPT
+            return self._unknown(cell, type_, bases, parent, plain_dict)
         obj, last = hits[0]
         entry: Owner = (obj, last, CACHE.plan(obj), type_)
         if parent is not None and not has_scope:
             CACHE.remember((parent, type_), entry)
         return entry
+
+    def _args_of(self, value: Any) -> Any:
+        """The arguments of a node above every other node: the top node's merged with
+        ``default_args``; a Runner section's as the Runner passes them."""
+        if value is self.cfg:
+            return self.top_args
+        place = self.places.get(id(value))
+        if place is None:
+            return value
+        if place.types:  # the Runner picks the type: take the one the arguments fit
+            place.args = {**place.args, "type": self._fitting_type(place)}
+            place.types = ()
+        return place.args
+
+    def _fitting_type(self, place: Place) -> str:
+        """Of the types the Runner may build a section with, the first whose target
+        takes every argument given (``by_epoch=False`` picks the iteration loop)."""
+        for type_ in place.types:
+            try:
+                start = _resolve.start(place.root, None, False, self.default_scope)
+                obj, _ = _resolve.lookup(start, type_)
+            except Exception:  # a plugin that cannot load: the walk reports it
+                return place.types[0]
+            if obj is None:
+                continue
+            plan = CACHE.plan(obj)
+            missing = [name for name in plan.required if name not in place.args]
+            allowed = plan.allowed
+            if not missing and (allowed is None or all(k in allowed for k in place.args)):
+                return type_
+        return place.types[0]
 
     def _default_start(self, root: Registry[Any], default: str) -> Registry[Any]:
         """``_resolve.start(root, None, False, default)``, remembered while the trees
