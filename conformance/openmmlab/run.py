@@ -1,7 +1,8 @@
 """The OpenMMLab test step: make the environment (``env.py``), run its tests there.
 
 Usage: ``python conformance/openmmlab/run.py [PYTEST ARGS...]`` from any
-Python (CI uses the main ``.venv``). It prints how long the environment took
+Python (CI uses the main ``.venv``); without test paths among the arguments,
+it runs them all. It prints how long the environment took
 (cold: created; warm: reused) and exits with pytest's status. The tests are
 ``conformance/openmmlab/test_*.py`` and the examples of ``docs/openmmlab.md``;
 the main test run never collects them (``conformance/conftest.py``,
@@ -18,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import env  # noqa: E402 (the harness beside this file)
+import env  # the harness beside this file
 
 
 def main(argv: list[str]) -> int:
@@ -38,10 +39,10 @@ def main(argv: list[str]) -> int:
         "ignore::FutureWarning",
         "--rootdir",
         str(env.ROOT),
-        str(env.HERE),
-        str(env.ROOT / "docs" / "openmmlab.md"),
         *argv,
     ]
+    if not any(not arg.startswith("-") for arg in argv):  # no paths given: all of them
+        command += [str(env.HERE), str(env.ROOT / "docs" / "openmmlab.md")]
     return subprocess.run(command, cwd=env.ROOT, env=variables).returncode
 
 

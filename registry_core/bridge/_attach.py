@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 
 from registry_core.discovery._records import MMENGINE
+from registry_core.roots import list_root, unlist_root
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ __all__ = ["attach_scope", "view_of"]
 #: id of an MMEngine registry -> (that registry, its view): the one owner of
 #: the views (root views live as long as this holds them).
 _VIEWS: dict[int, tuple[Any, MMEngineView]] = {}
+#: id of a root view -> its label in ``registry_core.roots.ROOTS``.
+_LISTED: dict[int, str] = {}
 
 
 def view_of(mm: Any) -> MMEngineView | None:
@@ -54,14 +57,22 @@ def attach_scope(record: EntryPointRecord, loader: Any) -> ModuleType:
         loader.load(MMENGINE)  # its views are the parents; raises its error
     engine = importlib.import_module("mmengine.registry")
     before = _Snapshot(_engine_roots(engine))
-    made: list[int] = []
+    made: list[MMEngineView] = []
     try:
         module = importlib.import_module(record.module)
         roots = _engine_roots(engine) + _parentless(module, engine.Registry, scope)
+        labels = {id(obj): attr for attr, obj in reversed(vars(module).items())}
         _attach_views(scope, roots, record.module, loader, made)
+        for view in made:
+            if view.parent is None:  # listed with the shipped roots, for tree and list
+                label = labels.get(id(view.mmengine_registry), view.name.upper())
+                _LISTED[id(view)] = list_root(label, view)
     except BaseException:
-        for key in made:
-            _VIEWS.pop(key, None)
+        for view in made:
+            _VIEWS.pop(id(view.mmengine_registry), None)
+            label = _LISTED.pop(id(view), "")
+            if label:
+                unlist_root(label, view)
         before.restore()
         raise
     return module
@@ -85,7 +96,9 @@ def _parentless(module: ModuleType, kind: Any, scope: str) -> list[Any]:
     ]
 
 
-def _attach_views(scope: str, roots: list[Any], origin: str, loader: Any, made: list[int]) -> None:
+def _attach_views(
+    scope: str, roots: list[Any], origin: str, loader: Any, made: list[MMEngineView]
+) -> None:
     from registry_core import roots as shipped
     from registry_core.bridge._view import MMEngineView
     from registry_core.registry import Registry
@@ -108,7 +121,7 @@ def _attach_views(scope: str, roots: list[Any], origin: str, loader: Any, made: 
                 continue  # under a registry no installed codebase owns: not bridged
         view = MMEngineView(node, parent, origin)
         _VIEWS[id(node)] = (node, view)
-        made.append(id(node))
+        made.append(view)
 
 
 def _load_parent(mm_parent: Any, loader: Any) -> Registry[Any] | None:
