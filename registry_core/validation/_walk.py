@@ -75,6 +75,17 @@ def walk(
     return walker.found
 
 
+def _runner_start(base: Registry[Any], default: str) -> Registry[Any]:
+    """Where MMEngine's Runner looks a section's type up: as MMEngine does, a default
+    scope with no registry under this root falls back to MMEngine's own registry of it
+    (the bridged ``mmengine`` child), as ``default_collate`` under ``mmpretrain``."""
+    if base.parent is None and base.scope != default:
+        engine = base.children.get("mmengine")
+        if engine is not None:
+            return engine
+    return base
+
+
 class _Walk(Recorder):
     """One walk over one config; the issues it finds go to ``found``."""
 
@@ -294,6 +305,8 @@ class _Walk(Recorder):
         try:
             if scope is None and default is not None:
                 bases = [self._default_start(root, default) for root in roots]
+                if place is not None:
+                    bases = [_runner_start(base, default) for base in bases]
             else:
                 bases = [_resolve.start(root, scope, has_scope, default) for root in roots]
         except ScopeNotFoundError as exc:
