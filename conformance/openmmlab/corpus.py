@@ -28,8 +28,9 @@ def config_folder() -> str:
     import importlib.util
 
     spec = importlib.util.find_spec("mmpretrain")
-    assert spec is not None and spec.submodule_search_locations
-    return os.path.join(list(spec.submodule_search_locations)[0], ".mim", "configs")
+    assert spec is not None
+    assert spec.submodule_search_locations
+    return os.path.join(next(iter(spec.submodule_search_locations)), ".mim", "configs")
 
 
 def configs() -> Iterator[tuple[str, Any]]:
