@@ -59,7 +59,7 @@ def types_in(value: Any) -> Iterator[str]:
             stack.extend(item)
 
 
-def _mmengine_registries(scope: str) -> list[Any]:
+def mmengine_registries(scope: str) -> list[Any]:
     """The registries MMEngine's Runner finds types in under the default scope
     ``scope``: MMEngine's own roots, and every registry of the scope's package
     (``mmpretrain.registry``; its registries search their MMEngine parents)."""
@@ -84,7 +84,7 @@ def held_by_mmengine(cfg: Any, section: str | None = None) -> bool:
     """Whether MMEngine's registries hold every type of ``cfg`` (or of its ``section``)
     under its ``default_scope`` (``mmengine`` when it has none, as MMEngine's Runner
     takes it), asked of MMEngine, not of ``registry_core``."""
-    registries = _mmengine_registries(cfg.get("default_scope") or "mmengine")
+    registries = mmengine_registries(cfg.get("default_scope") or "mmengine")
     return all(
         any(_get(registry, type_) is not None for registry in registries)
         for type_ in set(types_in(cfg if section is None else cfg.get(section)))

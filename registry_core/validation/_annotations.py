@@ -41,6 +41,7 @@ __all__ = [
     "SUBCLASS",
     "WRONG",
     "Expect",
+    "by_default",
     "compile_annotation",
     "describe_value",
 ]
@@ -260,6 +261,15 @@ def compile_annotation(annotation: object, namespace: Mapping[str, Any]) -> Expe
         return None
 
 
+def by_default(default: object) -> Expect | None:
+    """What an unannotated parameter accepts, as far as its default tells: with a
+    number default (not a ``bool``), anything but a ``str`` (``in_channels=3`` given
+    ``'3'`` fails to build); otherwise nothing is known (``None``)."""
+    if type(default) not in (int, float):
+        return None
+    return _NOT_STR
+
+
 def describe_value(value: object) -> str:
     """A short description of a config value, for messages (never recursive).
 
@@ -292,6 +302,15 @@ _STR = _simple("str", frozenset({str}), {"type": "string"})
 _BOOL = _simple("bool", frozenset({bool}), {"type": "boolean"})
 _NONE = _simple("None", frozenset({NoneType}), {"type": "null"})
 _SIMPLE: dict[object, Expect] = {int: _INT, float: _FLOAT, str: _STR, bool: _BOOL}
+#: An unannotated parameter whose default is a number: anything but a str.
+_NOT_STR = Expect(
+    "a number (by its default)",
+    fast=PLAIN - {str},
+    seq=True,
+    mapping=True,
+    node=ACCEPT,
+    schema={"not": {"type": "string"}},
+)
 
 _SEQUENCES: Final = (list, tuple, cabc.Sequence, cabc.MutableSequence)
 _MAPPINGS: Final = (dict, cabc.Mapping, cabc.MutableMapping)

@@ -16,7 +16,7 @@ from registry_core.validation import _resolve
 from registry_core.validation._annotations import REJECT, WRONG, describe_value
 from registry_core.validation._cache import CACHE
 from registry_core.validation._issues import ERROR, WARNING, Issue
-from registry_core.validation._runner import layer_builder_keys
+from registry_core.validation._runner import built_by_parent, layer_builder_keys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -177,6 +177,20 @@ class Recorder:
         if parent is None:
             message = f"missing argument {name!r} {{for}}"
             self._add_for(cell, (name,), "missing-argument", ERROR, message, owner)
+            return
+        passed = _passed_by(cell, parent)
+        if passed is not None and name not in passed:
+            builder = _keys.describe(parent[0])
+            also = f" (it passes {', '.join(sorted(passed))})" if passed else ""
+            self._add_for(
+                cell,
+                (name,),
+                "missing-argument",
+                ERROR,
+                f"missing argument {name!r} {{for}}: {builder} builds this node through a "
+                f"registry without passing it{also}",
+                owner,
+            )
         else:
             self._add_for(
                 cell,
@@ -374,6 +388,20 @@ class Recorder:
             suggestions=roots,
         )
         return (None, parent, None, type_)
+
+
+def _passed_by(cell: Cell, parent: Owner) -> frozenset[str] | None:
+    """What ``parent``'s constructor passes when it builds the node in ``cell`` through
+    a registry (read from its source), or ``None`` when it is not seen doing so."""
+    keys: list[Any] = []
+    while cell[0] is not None:
+        keys.append(cell[1])
+        cell = cell[0]
+        value = cell[2]
+        if isinstance(value, Mapping) and "type" in value:
+            keys.reverse()
+            return built_by_parent(parent[0], tuple(keys))
+    return None
 
 
 def _like_default(owner: Owner | None, key: Any, value: Any) -> bool:

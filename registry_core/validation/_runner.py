@@ -35,6 +35,7 @@ __all__ = [
     "ENTRIES",
     "FIRST",
     "Rule",
+    "built_by_parent",
     "layer_builder_keys",
     "mmengine_folder",
     "runner_rules",
@@ -233,6 +234,62 @@ def layer_builder_keys() -> frozenset[str]:
     return found
 
 
+_BUILT: dict[tuple[int, str], Rule | None] = {}
+
+
+def built_by_parent(parent: Any, parts: tuple[Any, ...]) -> frozenset[str] | None:
+    """The arguments ``parent``'s constructor passes when it builds the nested node at
+    ``parts`` (its parameter, then keys and indices inside) with a registry's
+    ``build``; ``None`` when its source does not show it building the node so (it
+    hands it to other code, or the source cannot be read).
+
+    Read from ``parent.__init__``'s source with the reader of the Runner's sections:
+    ``self.head = MODELS.build(head)`` passes nothing; ``MODELS.build(cfg,
+    default_args=dict(in_channels=c))`` passes ``in_channels``.
+    """
+    if not parts or not isinstance(parts[0], str) or not isinstance(parent, type):
+        return None
+    given: set[str] = set()
+    for cls in parent.__mro__:  # the class that builds it may be a base class
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            continue
+        key = (id(init), parts[0])
+        if key not in _BUILT:
+            _BUILT[key] = _read_init(init, parts[0])
+        rule = _BUILT[key]
+        for part in parts[1:]:
+            if rule is None:
+                break
+            rule = rule.children.get(EACH if isinstance(part, int) else str(part))
+        if rule is None:
+            continue
+        if FIRST in rule.given:
+            return None  # updated with keys that cannot be read
+        given |= rule.given
+        if rule.registry is not None:
+            return frozenset(given)
+    return None
+
+
+def _read_init(init: Any, parameter: str) -> Rule | None:
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        source = textwrap.dedent(inspect.getsource(init))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError, ValueError):
+        return None
+    function = tree.body[0] if tree.body else None
+    if not isinstance(function, ast.FunctionDef):
+        return None
+    rule = Rule()
+    _Reader(rule).read(function, parameter)
+    return rule
+
+
 def _parse(path: str) -> ast.Module:
     import ast
 
@@ -398,6 +455,8 @@ class _Reader:
                     self._registry_get(func, call.args[0])
                 elif func.attr == "setdefault" and len(call.args) == 2:
                     self._setdefault(func.value, call.args[0], call.args[1])
+                elif func.attr == "update":
+                    self._update(func.value, call)
                 elif func.attr == "pop" and call.args:
                     self._path(call)  # records the consumed key
             elif isinstance(func, ast.Name) and func.id[:1].isupper():
@@ -443,6 +502,25 @@ class _Reader:
                 rule.default_types.append(default)
         else:
             rule.given.add(key)
+
+    def _update(self, holder: ast.expr, call: ast.Call) -> None:
+        """``x.update(k=...)`` or ``x.update(dict(k=...))``: ``k`` is given; an update
+        with anything else may give any key, so nothing is known to be missing."""
+        import ast
+
+        path = self._path(holder)
+        if path is None:
+            return
+        rule = self._rule(path)
+        names = {k.arg for k in call.keywords if k.arg is not None}
+        for argument in call.args:
+            if isinstance(argument, ast.Call) and _name(argument.func) == "dict":
+                names |= {k.arg for k in argument.keywords if k.arg is not None}
+            else:
+                names.add(FIRST)  # unknown keys: treat as passing anything
+        if any(k.arg is None for k in call.keywords):
+            names.add(FIRST)
+        rule.given |= names - {"type"}
 
     def _direct(self, cls: str, call: ast.Call) -> None:
         """``Cls(**x, a=...)`` or ``Cls(x)``: ``x`` builds ``Cls`` when it has no type."""
