@@ -10,6 +10,7 @@ from registry_core.errors import ScopeNotFoundError
 from registry_core.registry import Registry, live_roots
 from registry_core.validation._annotations import describe_value
 from registry_core.validation._cache import CACHE
+from registry_core.validation._causes import lead
 from registry_core.validation._issues import ERROR, WARNING, Issue, Report, config_error
 from registry_core.validation._runner import runner_rules
 from registry_core.validation._sections import Place, is_whole, places
@@ -97,7 +98,7 @@ def validate(
     if not found_issues:
         return _EMPTY
     found_issues.sort(key=_sort_key)
-    issues = [_with_source(cfg, issue) for _, issue in found_issues]
+    issues = lead([_with_source(cfg, issue) for _, issue in found_issues])
     if not any(issue.severity == ERROR for issue in issues):
         return Report(tuple(issues))
     error = config_error(issues, _filename(cfg))

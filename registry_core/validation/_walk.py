@@ -310,7 +310,9 @@ class _Walk(Recorder):
             else:
                 bases = [_resolve.start(root, scope, has_scope, default) for root in roots]
         except ScopeNotFoundError as exc:
-            return self._unknown_scope_key(cell, type_, scope, exc, roots[0])
+            self._unknown_scope_key(cell, type_, scope, exc, roots[0])
+            # what is inside is still checked, where it would be without the scope
+            return (None, roots[0], None, type_)
         except TypeError:
             self._bad_scope(cell, scope, type_)
             return (None, roots[0] if parent is not None else None, None, type_)
