@@ -442,3 +442,26 @@ def test_an_unannotated_parameter_with_a_number_default_takes_no_str() -> None:
     with pytest.raises(ValueError, match="channels: expected a number"):
         BUILT.validate(dict(type="Wrapper", inner={}, channels="3"))
     assert BUILT.validate(dict(type="Wrapper", inner={}, channels=[3, 4])).ok
+
+
+def test_an_unannotated_parameter_documented_with_a_plain_type() -> None:
+    # MMPretrain's ResNet documents `depth (int): ...` without annotating it; '50' fails
+    class Net:
+        """A net.
+
+        Args:
+            depth (int): how deep.
+            scale (float, optional): a scale.
+            arch (str | dict): an architecture.
+        """
+
+        def __init__(self, depth, scale=None, arch="tiny") -> None:  # unannotated on purpose
+            raise AssertionError("never called")
+
+    R = Registry("thing", scope="by_docstring")
+    R.register_module(module=Net)
+    with pytest.raises(ValueError, match=r"depth: expected int \(by its docstring\)"):
+        R.validate(dict(type="Net", depth="50"))
+    assert R.validate(dict(type="Net", depth=50, scale=None, arch={"a": 1})).ok
+    with pytest.raises(ValueError, match="scale: expected float"):
+        R.validate(dict(type="Net", depth=50, scale="big"))

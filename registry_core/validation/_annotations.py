@@ -42,6 +42,7 @@ __all__ = [
     "WRONG",
     "Expect",
     "by_default",
+    "by_docstring",
     "compile_annotation",
     "describe_value",
 ]
@@ -270,6 +271,29 @@ def by_default(default: object) -> Expect | None:
     return _NOT_STR
 
 
+def by_docstring(target: object, name: str) -> Expect | None:
+    """What an unannotated parameter accepts by the target's docstring, when it names
+    one plain type in the usual ``Args:`` form (``depth (int): ...``, ``, optional``
+    allowed: then ``None`` too); ``None`` otherwise. OpenMMLab documents its
+    parameters so where it does not annotate them."""
+    doc = getattr(target, "__doc__", None)
+    if not isinstance(doc, str) or name not in doc:
+        return None
+    import re
+
+    found = re.search(rf"^\s*\*{{0,2}}{re.escape(name)}\s*\(([^()]*)\)\s*:", doc, re.MULTILINE)
+    if found is None:
+        return None
+    words = [w.strip() for w in found.group(1).split(",")]
+    optional = len(words) == 2 and words[1] == "optional"
+    if len(words) > 2 or (len(words) == 2 and not optional):
+        return None
+    simple = _SIMPLE.get(_DOC_TYPES.get(words[0]))
+    if simple is None:
+        return None
+    return _union(f"{words[0]} (by its docstring)", [simple, _NONE] if optional else [simple])
+
+
 def describe_value(value: object) -> str:
     """A short description of a config value, for messages (never recursive).
 
@@ -302,6 +326,8 @@ _STR = _simple("str", frozenset({str}), {"type": "string"})
 _BOOL = _simple("bool", frozenset({bool}), {"type": "boolean"})
 _NONE = _simple("None", frozenset({NoneType}), {"type": "null"})
 _SIMPLE: dict[object, Expect] = {int: _INT, float: _FLOAT, str: _STR, bool: _BOOL}
+#: The plain types a docstring may name.
+_DOC_TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
 #: An unannotated parameter whose default is a number: anything but a str.
 _NOT_STR = Expect(
     "a number (by its default)",
