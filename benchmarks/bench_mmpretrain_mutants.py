@@ -22,7 +22,11 @@ the config's default scope): a mistake the build tolerates is no mistake. Each k
 mutant is then validated as a whole config; it is *caught* when an issue of severity
 ``error`` is at the mutated path (for a removed argument: the node's path plus the
 argument). A nested node's missing argument is a warning by design (SPEC section 10: the
-code that builds it may pass it), so the table also counts warnings at the path.
+code that builds it may pass it) unless its parent's constructor is seen building it
+through a registry, so the table also counts warnings at the path. The last column is
+whether the whole-config JSON Schema (``config_schema(whole=True)``, as ``check-jsonschema``
+uses it) rejects the mutant dumped to JSON: a schema cannot see a nested node's missing
+argument (a warning), nor a str where only a docstring or a default says int.
 
 The script exits 0 whatever the figures.
 """
@@ -182,6 +186,29 @@ def mmengine_build(model: dict, scope: str) -> BaseException | None:
     return None
 
 
+def whole_schema_validator() -> Any:
+    """A validator of ``config_schema(whole=True)`` (what ``check-jsonschema`` runs)."""
+    import jsonschema
+
+    import registry_core
+
+    return jsonschema.Draft202012Validator(registry_core.config_schema(whole=True))
+
+
+def schema_rejects(validator: Any, cfg: dict[str, Any]) -> bool:
+    """Whether the whole-config schema rejects ``cfg`` as ``dump_config`` writes it."""
+    import tempfile
+
+    import registry_core
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "config.json")
+        registry_core.dump_config(cfg, path)
+        with open(path, encoding="utf-8") as file:
+            instance = json.load(file)
+    return not validator.is_valid(instance)
+
+
 def run(sample: int) -> list[dict[str, Any]]:
     import corpus
     import torch
@@ -190,6 +217,7 @@ def run(sample: int) -> list[dict[str, Any]]:
     from registry_core._paths import format_path
 
     torch.set_num_threads(1)
+    schema = whole_schema_validator()
     everything = [(n, c) for n, c in corpus.configs() if "model" in c and c.get("default_scope")]
     rng = random.Random(SEED)
     rng.shuffle(everything)
@@ -229,6 +257,7 @@ def run(sample: int) -> list[dict[str, Any]]:
             row["error"] = any(i.path == row["path"] for i in errors)
             row["warning"] = any(i.path == row["path"] for i in warnings)
             row["elsewhere"] = [(i.path, i.code) for i in errors if i.path != row["path"]][:3]
+            row["schema"] = schema_rejects(schema, whole)
     return rows
 
 
@@ -237,18 +266,23 @@ def report(rows: list[dict[str, Any]]) -> None:
     configs = len({r["config"] for r in rows})
     print(f"configs: {configs}; planted: {len(rows)}; kept (the build fails): {len(kept)}")
     print()
-    print("| kind | kept | caught: error at the path | error or warning at the path |")
-    print("|---|---|---|---|")
+    print(
+        "| kind | kept | caught: error at the path | error or warning at the path "
+        "| the whole-config schema rejects it |"
+    )
+    print("|---|---|---|---|---|")
     for kind in (*KINDS, None):
         these = [r for r in kept if kind is None or r["kind"] == kind]
         if not these:
             continue
         errors = sum(r["error"] for r in these)
         either = sum(r["error"] or r["warning"] for r in these)
+        schema = sum(r["schema"] for r in these)
         label = kind or "**all**"
         print(
             f"| {label} | {len(these)} | {errors} ({100 * errors / len(these):.1f}%) "
-            f"| {either} ({100 * either / len(these):.1f}%) |"
+            f"| {either} ({100 * either / len(these):.1f}%) "
+            f"| {schema} ({100 * schema / len(these):.1f}%) |"
         )
     missed = [r for r in kept if not r["error"]]
     if missed:

@@ -13,6 +13,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,3 +100,122 @@ def test_median_time_per_whole_config(report: list[dict]) -> None:
     median = times[len(times) // 2]
     print(f"median validate of a whole config: {median:.2f} ms over {len(times)} configs")
     assert median <= 10.0
+
+
+# -- item 5: the whole-file schema, checked with check-jsonschema ---------------------------
+
+SCHEMA_SCRIPT = """
+import json, os, sys
+sys.path.insert(0, {here!r})
+import corpus
+import registry_core
+
+out = {out!r}
+schema = registry_core.config_schema(whole=True)
+with open(os.path.join(out, "schema.json"), "w") as file:
+    json.dump(schema, file)
+names = []
+for index, (name, cfg) in enumerate(corpus.configs()):
+    if not corpus.held_by_mmengine(cfg):
+        continue
+    path = os.path.join(out, f"config{{index}}.json")
+    registry_core.dump_config(cfg, path)
+    names.append((name, path))
+print(json.dumps(names))
+"""
+
+
+@pytest.fixture(scope="module")
+def dumped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, str]]]:
+    out = tmp_path_factory.mktemp("whole-schema")
+    done = subprocess.run(
+        [sys.executable, "-c", SCHEMA_SCRIPT.format(here=str(HERE), out=str(out))],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out, [tuple(pair) for pair in json.loads(done.stdout.splitlines()[-1])]
+
+
+def check_jsonschema(schema: Path, files: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema), *files],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+
+
+def test_every_official_config_passes_the_whole_schema(dumped: Any) -> None:
+    out, names = dumped
+    assert len(names) > 450
+    done = check_jsonschema(out / "schema.json", [path for _, path in names])
+    assert done.returncode == 0, done.stdout[-4000:]
+
+
+def _mutated(out: Path, names: list[tuple[str, str]], change: Any, label: str) -> str:
+    source = dict(names)["resnet/resnet50_8xb32_in1k.py"]
+    cfg = json.loads(Path(source).read_text())
+    change(cfg)
+    path = out / f"mutant-{label}.json"
+    path.write_text(json.dumps(cfg))
+    return str(path)
+
+
+def _set(path: str, value: Any) -> Any:
+    *parents, last = path.split(".")
+
+    def change(cfg: Any) -> None:
+        for key in parents:
+            cfg = cfg[int(key)] if isinstance(cfg, list) else cfg[key]
+        if value is KeyError:
+            del cfg[last]
+        else:
+            cfg[last] = value
+
+    return change
+
+
+def _rename(path: str, new: str) -> Any:
+    *parents, last = path.split(".")
+
+    def change(cfg: Any) -> None:
+        for key in parents:
+            cfg = cfg[key]
+        cfg[new] = cfg.pop(last)
+
+    return change
+
+
+MISTAKES = {
+    "misspelt-nested-type": _set("model.backbone.type", "ResNte"),
+    "misspelt-argument": _rename("model.backbone.depth", "dpeth"),
+    "misspelt-section-type": _set("train_dataloader.sampler.type", "DefaultSamplr"),
+    "misspelt-optimizer-argument": _rename("optim_wrapper.optimizer.lr", "lrr"),
+    "str-for-int": _set("model.head.num_classes", "1000"),
+    "nested-node-misspelt-in-a-list": _set(
+        "train_dataloader.dataset.pipeline.1.type", "RandomResizedCorp"
+    ),
+}
+
+
+def test_planted_mistakes_fail_the_whole_schema(dumped: Any) -> None:
+    out, names = dumped
+    schema = out / "schema.json"
+    for label, change in MISTAKES.items():
+        done = check_jsonschema(schema, [_mutated(out, names, change, label)])
+        assert done.returncode == 1, (label, done.stdout[-2000:])
+
+
+def test_unscoped_and_scoped_types_pass_the_whole_schema(dumped: Any) -> None:
+    out, names = dumped
+    scoped = _mutated(out, names, _set("model.backbone.type", "mmpretrain.ResNet"), "scoped")
+    under_scope = _mutated(
+        out,
+        names,
+        _set("model.backbone._scope_", "mmpretrain"),
+        "under-scope",
+    )
+    done = check_jsonschema(out / "schema.json", [scoped, under_scope])
+    assert done.returncode == 0, done.stdout[-2000:]

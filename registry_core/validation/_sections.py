@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from registry_core.registry import Registry
 
-__all__ = ["Place", "places"]
+__all__ = ["Place", "is_whole", "places", "whole_key"]
 
 
 class Place:
@@ -102,12 +102,12 @@ def _place(
             _place(found, parts, value, each, section, roots)
         return
     if not isinstance(value, Mapping):
-        whole = _whole(rule, section)
+        whole = whole_key(rule, section)
         if whole is not None:  # Evaluator(list of metrics)
             _place(found, parts, value, rule.children[whole], f"{section}.{whole}", roots)
         return
     if rule.build_key is not None and rule.build_key not in value:
-        whole = _whole(rule, section)
+        whole = whole_key(rule, section)
         if whole is not None:  # a metric given where the evaluator is: Evaluator(metric)
             _place(found, parts, value, rule.children[whole], f"{section}.{whole}", roots)
             return
@@ -129,7 +129,7 @@ def _place(
         _place(found, (*parts, key), value[key], child, f"{section}.{key}", roots)
 
 
-def _whole(rule: Rule, section: str) -> str | None:
+def whole_key(rule: Rule, section: str) -> str | None:
     """The key of ``rule``'s children that a value passed whole to ``rule.whole``
     stands for: the parameter of the function ``ENTRIES`` reads for it."""
     if rule.whole is None:
