@@ -101,8 +101,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse reports usage errors (and --help) this way
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    if getattr(args, "run", None) is None:  # no command: say what there is
+    if getattr(args, "run", None) is None:  # no command: say what there is, then why
         parser.print_help(sys.stderr)
+        write(
+            sys.stderr,
+            ["", f"{parser.prog}: error: the following arguments are required: COMMAND"],
+        )
         return EXIT_USAGE
     run: Callable[[argparse.Namespace], int] = args.run
     try:
