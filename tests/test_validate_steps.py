@@ -410,6 +410,12 @@ class Neck:
 
 
 @BUILT.register_module()
+class Neck2:
+    def __init__(self, block: dict, width: int = 8) -> None:
+        self.block = BUILT.build(block, default_args={"weight": 1.0})  # as toydet's Detector
+
+
+@BUILT.register_module()
 class Wrapper:
     def __init__(self, inner: dict, channels=3) -> None:  # channels: unannotated on purpose
         self.inner = some_builder(inner)  # hands it to other code
@@ -433,6 +439,7 @@ def test_a_nested_nodes_missing_argument_is_an_error_when_its_builder_does_not_p
     assert "builds this node through a registry without passing it" in issue.message
     # default_args=dict(weight=...) passes it; code the source does not show may too
     assert BUILT.validate(dict(type="Neck", block=dict(type="Loss"))).ok
+    assert BUILT.validate(dict(type="Neck2", block=dict(type="Loss"))).ok
     report = BUILT.validate(dict(type="Wrapper", inner=dict(type="Loss")))
     assert [(i.path, i.severity) for i in report.issues] == [("inner.weight", "warning")]
 

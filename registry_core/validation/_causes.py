@@ -124,12 +124,10 @@ def why_unknown(scope: str) -> str:
             "no installed distribution provides it (nor a package of that name): install "
             "the codebase that does, or check the spelling"
         )
-    name = dist.metadata.get("Name", "?")
-    version = dist.metadata.get("Version", "?")
+    name, version, requires = dist
     where = f"distribution {name} {version} is installed (package {scope!r}) but not attached"
     from registry_core.discovery._mmengine_scan import requires_mmengine
 
-    requires = dist.requires or []
     if not requires_mmengine(requires):
         return (
             f"{where}: it is not built on MMEngine and advertises no 'registry_core.scopes' "
@@ -153,17 +151,63 @@ def _broken(scope: str, info: Any) -> str:
     return f"{where}{error}; `registry-core check` shows the details"
 
 
-def _distribution_of(package: str) -> Any:
-    """The installed distribution whose top-level package is ``package``, if any."""
-    import importlib.metadata as metadata
+def _distribution_of(package: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """``(name, version, requires)`` of the installed distribution whose top-level
+    package is ``package``, from the metadata folders beside it; ``None`` when there is
+    no such package. Reads files only: nothing is imported (not even
+    ``importlib.metadata``, which the command line's cold start avoids)."""
+    import importlib.util
 
     try:
-        names = metadata.packages_distributions().get(package, [])
-    except Exception:  # unreadable metadata: nothing to say
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
         return None
-    for name in names:
-        try:
-            return metadata.distribution(name)
-        except metadata.PackageNotFoundError:
-            continue
+    if spec is None:
+        return None
+    if spec.submodule_search_locations:
+        folders = [os.path.dirname(os.path.abspath(f)) for f in spec.submodule_search_locations]
+    elif spec.origin:
+        folders = [os.path.dirname(os.path.abspath(spec.origin))]
+    else:
+        return None
+    for site in dict.fromkeys(folders):
+        found = _metadata_for(site, package)
+        if found is not None:
+            return found
     return None
+
+
+def _metadata_for(site: str, package: str) -> tuple[str, str, tuple[str, ...]] | None:
+    from registry_core.discovery._metadata import parse_header
+
+    try:
+        names = sorted(n for n in os.listdir(site) if n.endswith(".dist-info"))
+    except OSError:
+        return None
+    for folder in names:
+        path = os.path.join(site, folder)
+        if package not in _top_level(path):
+            continue
+        try:
+            with open(os.path.join(path, "METADATA"), "rb") as file:
+                header = file.read().split(b"\n\n", 1)[0]
+        except OSError:
+            continue
+        name, version, requires = parse_header(header)
+        return (name or folder.split("-")[0], version or "?", requires)
+    return None
+
+
+def _top_level(path: str) -> set[str]:
+    """The top-level packages a ``.dist-info`` folder names (``top_level.txt``, else the
+    first parts of the paths in ``RECORD``)."""
+    for name, first in (("top_level.txt", False), ("RECORD", True)):
+        try:
+            with open(os.path.join(path, name), encoding="utf-8") as file:
+                lines = file.read().splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if first:
+            return {line.split("/", 1)[0] for line in lines if "/" in line}
+        return {line.strip() for line in lines if line.strip()}
+    return set()

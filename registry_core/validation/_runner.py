@@ -470,10 +470,17 @@ class _Reader:
                 continue
             value = keyword.value
             if isinstance(value, ast.Call) and _name(value.func) == "dict":
-                return {k.arg for k in value.keywords if k.arg is not None}
+                names = {k.arg for k in value.keywords if k.arg is not None}
+                if value.args or any(k.arg is None for k in value.keywords):
+                    names.add(FIRST)  # keys that cannot be read: it may pass anything
+                return names
+            if isinstance(value, ast.Dict):  # {"in_channels": ...}
+                keys = [_constant(k) if k is not None else None for k in value.keys]
+                return {k for k in keys if k is not None} | ({FIRST} if None in keys else set())
             name = _name(value)
-            if name is not None:
-                return set(self.dicts.get(name, ()))
+            if name is not None and name in self.dicts:
+                return set(self.dicts[name])
+            return {FIRST}  # default_args it cannot read: it may pass anything
         return set()
 
     def _registry_get(self, func: ast.Attribute, argument: ast.expr) -> None:
