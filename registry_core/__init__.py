@@ -8,6 +8,7 @@ functions and ``__version__`` load on first use.
 
 from __future__ import annotations
 
+from registry_core._importref import ImportRef
 from registry_core._scope import current_scope, default_scope, init_default_scope
 from registry_core.build import build_from_cfg
 from registry_core.errors import (
@@ -90,6 +91,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "DuplicateRegistrationError",
+    "ImportRef",
     "IncompatiblePluginError",
     "NotRegisteredError",
     "PluginLoadError",
