@@ -99,6 +99,12 @@ def load_file(
     entry = _cache.get(path, trusted)
     if entry is not None:
         return entry, entry.take()
+    if path.endswith(".py") and not chain:
+        from registry_core.config import _pure_python
+
+        known = _pure_python.cached(path, trusted)
+        if known is not None:
+            return known.entry, known.config()
     suffix = os.path.splitext(path)[1]
     if suffix not in SUFFIXES:
         raise ConfigError(

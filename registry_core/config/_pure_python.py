@@ -28,8 +28,9 @@ import ast
 import os
 
 from registry_core.config import _cache
+from registry_core.config._configdict import ConfigDict
 from registry_core.config._failures import EvalFailure, UnsafeConstruct
-from registry_core.config._merge import as_configdict, to_plain
+from registry_core.config._merge import copy_tree
 from registry_core.config._sources import SourceNode, skeleton
 from registry_core.errors import ConfigError
 
@@ -37,7 +38,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Final
 
-__all__ = ["is_pure_python", "load_entry"]
+__all__ = ["cached", "clear", "detect", "is_pure_python", "load", "load_entry"]
 
 #: Names MMEngine leaves out of the config besides the imported ones.
 _DROPPED: Final = frozenset({"LazyObject"})
@@ -89,38 +90,93 @@ def detect(path: str, text: str) -> tuple[ast.Module | None, bool]:
 class Loaded:
     """One pure-Python file, loaded: all its names, which its imports bound, its source.
 
-    ``names`` holds plain data (dicts, not ``ConfigDict``), ``ImportRef`` and
-    the markers of ``read_base`` and ``copy``; ``take`` gives a fresh copy as
-    its importers see it (mappings as ``ConfigDict``).
+    ``names`` holds plain data (dicts, not ``ConfigDict``; never handed out),
+    ``ImportRef`` and the markers of ``read_base`` and ``copy``; ``take``
+    gives a fresh copy as its importers see it (mappings as ``ConfigDict``).
+    ``entry`` (no values) says what it depends on, and its source.
     """
 
-    __slots__ = ("entry", "imported")
+    __slots__ = ("entry", "imported", "names")
 
-    def __init__(self, entry: _cache.Entry, imported: frozenset[str]) -> None:
+    def __init__(
+        self, names: dict[str, Any], entry: _cache.Entry, imported: frozenset[str]
+    ) -> None:
+        self.names = names
         self.entry = entry
         self.imported = imported
 
     def take(self) -> dict[str, Any]:
-        names: dict[str, Any] = self.entry.take()
-        return {k: as_configdict(v) for k, v in names.items()}
+        return {k: _fresh(v) for k, v in self.names.items()}
 
     def config(self) -> dict[str, Any]:
-        """The config: the names less the imported ones, modules and functions."""
+        """The config: the names less the imported ones, modules and functions (a fresh copy)."""
         from registry_core.config._markers import is_marker
         from registry_core.config._pure_python_eval import ReadBase, RealImport
 
         out: dict[str, Any] = {}
-        for key, value in self.entry.take().items():
-            if key in self.imported or key in _DROPPED or key.startswith("__"):
+        for key, value in self.names.items():
+            if key in self.imported or key in _DROPPED:
                 continue
             if is_marker(value) or isinstance(value, (ReadBase, RealImport)):
                 continue
-            out[key] = value
+            out[key] = _plain(value)
         return out
 
 
-#: (path, trusted) -> the file loaded as a pure-Python config (its names, for importers).
+def _copy_apart(path: str, names: dict[str, Any]) -> dict[str, Any]:
+    """``names`` copied with no container shared, refusing what would expand past the limit."""
+    from registry_core.config._merge import TooLarge
+
+    out: dict[str, Any] = {}
+    for key, value in names.items():
+        try:
+            out[key] = copy_tree(value, shared=True)
+        except (TooLarge, RecursionError, EvalFailure):
+            raise ConfigError(
+                f"{path}: the value of {key!r} holds more than 10,000,000 items once its shared "
+                "parts are copied apart, holds itself, or is nested too deeply; a config "
+                "cannot be that large",
+                file=path,
+            ) from None
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A copy of ``value`` (a tree of plain data, nothing shared): new dicts, lists and tuples."""
+    t = type(value)
+    if t is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    if t is list:
+        return [_plain(v) for v in value]
+    if t is tuple:
+        return tuple([_plain(v) for v in value])
+    return value
+
+
+def _fresh(value: Any) -> Any:
+    """A copy of ``value`` with every mapping a new ``ConfigDict``, as an importer sees it."""
+    t = type(value)
+    if t is dict or t is ConfigDict:
+        out = ConfigDict()
+        for k, v in dict.items(value):
+            dict.__setitem__(out, k, _fresh(v))
+        return out
+    if t is list:
+        return [_fresh(v) for v in value]
+    if t is tuple:
+        return tuple([_fresh(v) for v in value])
+    return value
+
+
+#: (path, trusted) -> the file loaded as a pure-Python config (its names, for importers),
+#: the oldest dropped past ``_SIZE``; each use checks that its files are unchanged.
 _LOADED: Final[dict[tuple[str, bool], Loaded]] = {}
+_SIZE: Final = 512
+
+
+def clear() -> None:
+    """Forget the pure-Python files loaded (``_cache.clear`` forgets the others)."""
+    _LOADED.clear()
 
 
 def _where(file: str, line: int | None) -> str:
@@ -211,15 +267,16 @@ def load(
 ) -> Loaded:
     """Load the pure-Python config ``path`` (absolute): its names, for itself or an importer."""
     key = (path, trusted)
-    known = _LOADED.get(key)
-    if known is not None and known.entry.valid():
+    known = cached(path, trusted)
+    if known is not None:
         return known
     from registry_core.config._inherit import _read
     from registry_core.config._python import parse
 
-    stat = _cache.stat_of(path)
     if text is None:
         stat, text = _read(path)
+    else:
+        stat = _cache.stat_of(path)
     if tree is None:
         tree = parse(path, text)
     block, body = _read_base_block(path, list(tree.body))
@@ -265,26 +322,39 @@ def load(
     else:
         names, own_imported = _evaluate(path, text, body, names, bases)
     imported |= own_imported
-    plain = {k: to_plain(v) for k, v in names.items() if not k.startswith("__")}
+    plain = _copy_apart(path, {k: v for k, v in names.items() if not k.startswith("__")})
     own = {k: v for k, v in plain.items() if k in own_names}
     source = SourceNode(path, skeleton(own), (), sources)
-    entry = _cache.Entry(plain, source, tuple(files), {}, ())
-    loaded = Loaded(entry, frozenset(imported))
+    entry = _cache.Entry({}, source, tuple(files), {}, ())
+    loaded = Loaded(plain, entry, frozenset(imported))
     if entry.cacheable:
+        _LOADED.pop(key, None)
         _LOADED[key] = loaded
+        while len(_LOADED) > _SIZE:
+            del _LOADED[next(iter(_LOADED))]
     return loaded
 
 
 def _assigned_names(body: list[ast.stmt]) -> set[str]:
+    """The top-level names the file itself sets or changes (``x = ...``, ``x.update(...)``)."""
     names: set[str] = set()
     for statement in body:
-        for node in ast.walk(statement):
-            if type(node) is ast.Name and type(node.ctx) is ast.Store:
-                names.add(node.id)
-            elif type(node) is ast.Call:
-                func = node.func
-                if type(func) is ast.Attribute and type(func.value) is ast.Name:
-                    names.add(func.value.id)  # model.update(...) changes model here
+        kind = type(statement)
+        if kind is ast.Assign:
+            targets = statement.targets  # type: ignore[attr-defined]
+        elif kind is ast.AugAssign or kind is ast.For:
+            targets = [statement.target]  # type: ignore[attr-defined]
+        elif kind is ast.Expr:
+            targets = [statement.value]  # type: ignore[attr-defined]
+        else:
+            continue
+        for target in targets:
+            while type(target) in (ast.Attribute, ast.Subscript, ast.Call):
+                target = target.func if type(target) is ast.Call else target.value
+            if type(target) is ast.Name:
+                names.add(target.id)
+            elif type(target) in (ast.Tuple, ast.List):
+                names.update(e.id for e in target.elts if type(e) is ast.Name)
     return names
 
 
@@ -329,10 +399,20 @@ def _code(text: str, node: ast.AST | None) -> str:
     return f" (`{code}`)" if code else ""
 
 
+def cached(path: str, trusted: bool) -> Loaded | None:
+    """The pure-Python file ``path`` as loaded before, while its files are unchanged."""
+    known = _LOADED.get((path, trusted))
+    return known if known is not None and known.entry.valid() else None
+
+
 def load_entry(
     path: str, trusted: bool, chain: tuple[str, ...], text: str, tree: ast.Module
 ) -> tuple[_cache.Entry, dict[Any, Any]]:
-    """``load_file`` for a pure-Python config: its cache entry and a fresh copy of its values."""
+    """``load_file`` for a pure-Python config: its cache entry and a fresh copy of its values.
+
+    The entry holds no values: the file stays in this module's cache (``cached``),
+    which a second load reads before parsing anything.
+    """
     if chain:
         raise ConfigError(
             f"{chain[-1]}: its _base_ names {path}, a pure-Python config (with "
@@ -341,7 +421,4 @@ def load_entry(
             file=chain[-1],
         )
     loaded = load(path, trusted, chain, text, tree)
-    values = loaded.config()
-    entry = _cache.Entry(values, loaded.entry.source, loaded.entry.files, {}, ())
-    _cache.put(path, trusted, entry)
-    return entry, values
+    return loaded.entry, loaded.config()
