@@ -8,7 +8,11 @@ functions and ``__version__`` load on first use.
 
 from __future__ import annotations
 
-from registry_core import _hook, _services
+from registry_core import (
+    _hook,
+    _importref_resolve,  # noqa: F401 - makes ImportRef keys resolve
+    _services,
+)
 from registry_core._importref import ImportRef
 from registry_core._scope import current_scope, default_scope, init_default_scope
 from registry_core.build import build_from_cfg

@@ -224,9 +224,12 @@ def _call(ev: Evaluator, node: ast.Call) -> Any:
         name = imported.path if isinstance(imported, RealImport) else str(imported)
         if isinstance(imported, ReadBase):
             name = "read_base"
-        raise UnsafeConstruct(
+        if isinstance(imported, RealImport):  # MMEngine imports it: executing would call it
+            raise UnsafeConstruct(f"a call of {name}", "a safe load imports nothing")
+        raise NotMMEngine(
             f"a call of {name}",
-            "a safe load keeps an imported name as its import path and runs nothing of it",
+            "MMEngine reads an import lazily, as its path, and cannot call it while the "
+            "config loads either; name it (type=Name) and let the registry build it",
         )
     return _BASE_CALL(ev, node)
 
