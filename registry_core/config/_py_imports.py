@@ -7,7 +7,7 @@ of the config, which the import would hide, nor the name of another import):
 >>> from registry_core import ImportRef
 >>> lines, names = import_lines({"model": {"type": ImportRef("mmpretrain.models.ResNet")}})
 >>> lines, names
-(['from mmpretrain.models import ResNet'], {'mmpretrain.models.ResNet': 'ResNet'})
+(['from mmpretrain.models import ResNet'], {ImportRef('mmpretrain.models.ResNet'): 'ResNet'})
 """
 
 from __future__ import annotations
