@@ -30,7 +30,6 @@ import os
 from registry_core.config import _cache
 from registry_core.config._configdict import ConfigDict
 from registry_core.config._failures import EvalFailure, UnsafeConstruct
-from registry_core.config._merge import copy_tree
 from registry_core.config._sources import SourceNode, skeleton
 from registry_core.errors import ConfigError
 
@@ -90,10 +89,12 @@ def detect(path: str, text: str) -> tuple[ast.Module | None, bool]:
 class Loaded:
     """One pure-Python file, loaded: all its names, which its imports bound, its source.
 
-    ``names`` holds plain data (dicts, not ``ConfigDict``; never handed out),
-    ``ImportRef`` and the markers of ``read_base`` and ``copy``; ``take``
-    gives a fresh copy as its importers see it (mappings as ``ConfigDict``).
-    ``entry`` (no values) says what it depends on, and its source.
+    ``names`` holds the values as evaluated (never handed out): data, ``ImportRef``
+    and the markers of ``read_base`` and ``copy``; ``take`` gives a fresh copy as
+    its importers see it (mappings as ``ConfigDict``), ``config`` one of the
+    config (``load`` checked that no value expands past the item limit once its
+    shared parts are copied apart). ``entry`` (no values) says what the file
+    depends on, and its source.
     """
 
     __slots__ = ("entry", "imported", "names")
@@ -123,48 +124,69 @@ class Loaded:
         return out
 
 
-def _copy_apart(path: str, names: dict[str, Any]) -> dict[str, Any]:
-    """``names`` copied with no container shared, refusing what would expand past the limit."""
-    from registry_core.config._merge import TooLarge
+def _too_large(path: str, key: str) -> ConfigError:
+    return ConfigError(
+        f"{path}: the value of {key!r} holds more than 10,000,000 items once its shared "
+        "parts are copied apart, holds itself, or is nested too deeply; a config "
+        "cannot be that large",
+        file=path,
+    )
 
-    out: dict[str, Any] = {}
+
+def _check_apart(path: str, names: dict[str, Any]) -> None:
+    """Refuse a value that copying apart would expand past the item limit (``copy_tree``)."""
+    from registry_core.config._limits import MAX_ITEMS, expanded_weight
+
     for key, value in names.items():
         try:
-            out[key] = copy_tree(value, shared=True)
-        except (TooLarge, RecursionError, EvalFailure):
-            raise ConfigError(
-                f"{path}: the value of {key!r} holds more than 10,000,000 items once its shared "
-                "parts are copied apart, holds itself, or is nested too deeply; a config "
-                "cannot be that large",
-                file=path,
-            ) from None
-    return out
+            if _shares(value, set()) and expanded_weight(value, 2 * MAX_ITEMS) > MAX_ITEMS:
+                raise _too_large(path, key)
+        except (RecursionError, EvalFailure):
+            raise _too_large(path, key) from None
 
 
-def _plain(value: Any) -> Any:
-    """A copy of ``value`` (a tree of plain data, nothing shared): new dicts, lists and tuples."""
-    t = type(value)
-    if t is dict:
-        return {k: _plain(v) for k, v in value.items()}
-    if t is list:
-        return [_plain(v) for v in value]
-    if t is tuple:
-        return tuple([_plain(v) for v in value])
-    return value
+def _shares(value: Any, seen: set[int]) -> bool:
+    """Whether a container is met twice in ``value`` (so that copies expand it)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        t = type(item)
+        if t is dict or t is ConfigDict:
+            if id(item) in seen:
+                return True
+            seen.add(id(item))
+            stack.extend(dict.values(item))
+        elif t is list or t is tuple:
+            if id(item) in seen:
+                return True
+            seen.add(id(item))
+            stack.extend(item)
+    return False
 
 
 def _fresh(value: Any) -> Any:
     """A copy of ``value`` with every mapping a new ``ConfigDict``, as an importer sees it."""
     t = type(value)
     if t is dict or t is ConfigDict:
-        out = ConfigDict()
-        for k, v in dict.items(value):
-            dict.__setitem__(out, k, _fresh(v))
+        out = dict.__new__(ConfigDict)
+        dict.update(out, {k: _fresh(v) for k, v in dict.items(value)})
         return out
     if t is list:
         return [_fresh(v) for v in value]
     if t is tuple:
         return tuple([_fresh(v) for v in value])
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """A copy of ``value`` (checked: nothing expands): new dicts, lists and tuples."""
+    t = type(value)
+    if t is dict or t is ConfigDict:
+        return {k: _plain(v) for k, v in dict.items(value)}
+    if t is list:
+        return [_plain(v) for v in value]
+    if t is tuple:
+        return tuple([_plain(v) for v in value])
     return value
 
 
@@ -293,14 +315,16 @@ def load(
             start = chain.index(base_path) if base_path in chain else len(chain)
             cycle = " -> ".join([*chain[start:], path, base_path])
             raise _error(path, node, f"the read_base imports form a cycle: {cycle}")
-        if not os.path.isfile(base_path):
+        base = cached(base_path, trusted)
+        if base is None and not os.path.isfile(base_path):
             raise _error(
                 path,
                 node,
                 f"the base {module} does not exist (looked for {base_path}); fix the "
                 "import in `with read_base():`",
             )
-        base = load(base_path, trusted, (*chain, path))
+        if base is None:
+            base = load(base_path, trusted, (*chain, path))
         base_names = base.take()
         bases[module] = base_names
         imported |= base.imported
@@ -322,11 +346,12 @@ def load(
     else:
         names, own_imported = _evaluate(path, text, body, names, bases)
     imported |= own_imported
-    plain = _copy_apart(path, {k: v for k, v in names.items() if not k.startswith("__")})
-    own = {k: v for k, v in plain.items() if k in own_names}
+    kept = {k: v for k, v in names.items() if not k.startswith("__")}
+    _check_apart(path, kept)  # before anything walks them
+    own = {k: v for k, v in kept.items() if k in own_names}
     source = SourceNode(path, skeleton(own), (), sources)
     entry = _cache.Entry({}, source, tuple(files), {}, ())
-    loaded = Loaded(plain, entry, frozenset(imported))
+    loaded = Loaded(kept, entry, frozenset(imported))
     if entry.cacheable:
         _LOADED.pop(key, None)
         _LOADED[key] = loaded
