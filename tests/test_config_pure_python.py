@@ -316,3 +316,13 @@ def test_dump_writes_import_refs_back_as_imports(corpus: Path, tmp_path: Path) -
     clash = {"ResNet": 1, "model": {"type": ImportRef("mmpretrain.models.ResNet")}}
     dump_config(clash, tmp_path / "clash.py")
     assert load_config(tmp_path / "clash.py") == clash
+
+
+def test_source_of_names_the_file_that_set_a_path(corpus: Path) -> None:
+    cfg = load_config(corpus / "resnet/resnet50.py")
+    here, base = str(corpus / "resnet/resnet50.py"), str(corpus / "_base_/models/resnet18.py")
+    assert cfg.source_of("param_scheduler") == here
+    assert cfg.source_of("model.backbone.depth") == here  # model.update(backbone=dict(depth=50))
+    assert cfg.source_of("model.backbone.out_indices") == base
+    assert cfg.source_of("model.neck") == base
+    assert cfg.source_of("visualizer") == str(corpus / "_base_/default_runtime.py")

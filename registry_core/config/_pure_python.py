@@ -338,7 +338,9 @@ def load(
             raise _error(path, node, failure.message) from None
         sources.append((frozenset(set(names) - before), base.entry.source))
 
-    own_names = _assigned_names(body)
+    from registry_core.config._pure_python_sources import own_names_and_writes
+
+    own_names, writes = own_names_and_writes(body)
     if trusted:
         from registry_core.config._pure_python_trusted import execute
 
@@ -349,7 +351,7 @@ def load(
     kept = {k: v for k, v in names.items() if not k.startswith("__")}
     _check_apart(path, kept)  # before anything walks them
     own = {k: v for k, v in kept.items() if k in own_names}
-    source = SourceNode(path, skeleton(own), (), sources)
+    source = SourceNode(path, skeleton(own), writes, sources)
     entry = _cache.Entry({}, source, tuple(files), {}, ())
     loaded = Loaded(kept, entry, frozenset(imported))
     if entry.cacheable:
@@ -358,29 +360,6 @@ def load(
         while len(_LOADED) > _SIZE:
             del _LOADED[next(iter(_LOADED))]
     return loaded
-
-
-def _assigned_names(body: list[ast.stmt]) -> set[str]:
-    """The top-level names the file itself sets or changes (``x = ...``, ``x.update(...)``)."""
-    names: set[str] = set()
-    for statement in body:
-        kind = type(statement)
-        if kind is ast.Assign:
-            targets = statement.targets  # type: ignore[attr-defined]
-        elif kind is ast.AugAssign or kind is ast.For:
-            targets = [statement.target]  # type: ignore[attr-defined]
-        elif kind is ast.Expr:
-            targets = [statement.value]  # type: ignore[attr-defined]
-        else:
-            continue
-        for target in targets:
-            while type(target) in (ast.Attribute, ast.Subscript, ast.Call):
-                target = target.func if type(target) is ast.Call else target.value
-            if type(target) is ast.Name:
-                names.add(target.id)
-            elif type(target) in (ast.Tuple, ast.List):
-                names.update(e.id for e in target.elts if type(e) is ast.Name)
-    return names
 
 
 def _evaluate(
