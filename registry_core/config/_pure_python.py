@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import os
+import types
 
 from registry_core.config import _cache
 from registry_core.config._configdict import ConfigDict
@@ -41,6 +42,9 @@ __all__ = ["cached", "clear", "detect", "is_pure_python", "load", "load_entry"]
 
 #: Names MMEngine leaves out of the config besides the imported ones.
 _DROPPED: Final = frozenset({"LazyObject"})
+#: Values that are not config data: modules and functions (trusted=True), and what
+#: the safe evaluation binds for the standard library's imports.
+_NOT_DATA: Final = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
 
 
 def _mentions_import(text: str) -> bool:
@@ -114,11 +118,12 @@ class Loaded:
         from registry_core.config._markers import is_marker
         from registry_core.config._pure_python_eval import ReadBase, RealImport
 
+        not_data = (*_NOT_DATA, ReadBase, RealImport)
         out: dict[str, Any] = {}
         for key, value in self.names.items():
             if key in self.imported or key in _DROPPED:
                 continue
-            if is_marker(value) or isinstance(value, (ReadBase, RealImport)):
+            if is_marker(value) or isinstance(value, not_data):
                 continue
             out[key] = _plain(value)
         return out

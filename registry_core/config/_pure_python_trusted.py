@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 
 __all__ = ["execute"]
 
-_DROPPED = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
-
 
 class _Lazy:
     """An import a trusted pure-Python config made: its path, extended by attribute reads."""
@@ -161,9 +159,6 @@ def execute(
             file=path,
             line=line,
         ) from exc
-    out = {
-        key: _unlazy(value)
-        for key, value in namespace.items()
-        if not key.startswith("__") and not isinstance(value, _DROPPED)
-    }
+    # (modules and functions stay: a file importing this one may use them)
+    out = {key: _unlazy(value) for key, value in namespace.items() if not key.startswith("__")}
     return out, imported_names(body, bases)
