@@ -89,7 +89,7 @@ import registry_core
 # the loader's modules imported before the timing, as MMEngine's Config is
 from registry_core.config import _cache, _inherit, _python
 try:
-    from registry_core.config import _pure_python
+    from registry_core.config import _pure_python, _pure_python_eval, _pure_python_sources
 except ImportError:  # a tree from before pure-Python configs
     _pure_python = _cache
 cold = sys.argv[2] == 'cold'
