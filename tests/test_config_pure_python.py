@@ -13,6 +13,7 @@ from __future__ import annotations
 import pickle
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -282,9 +283,19 @@ def test_missing_base_cycle_and_mixing_with_base_lists(tmp_path: Path) -> None:
 def test_hostile_sharing_in_a_pure_python_config_is_refused(tmp_path: Path) -> None:
     write(
         tmp_path,
-        {"cfg.py": "import torch\nx = [1]\nfor i in range(64):\n    x = [x, x]\n"},
+        {
+            "cfg.py": "import torch\nx = [1]\nfor i in range(64):\n    x = [x, x]\n",
+            "dicts.py": "import torch\nx = dict(a=1)\n"
+            "for i in range(64):\n    x = dict(a=x, b=x)\n",
+            "child.py": "from mmengine.config import read_base\nwith read_base():\n"
+            "    from .dicts import *\n",
+        },
     )
-    assert "10,000,000" in str(refused(tmp_path / "cfg.py"))
+    # in a thread, so that a regression (copying 2**64 items) fails instead of hanging
+    with ThreadPoolExecutor(1) as pool:
+        for name in ("cfg.py", "child.py", "dicts.py"):  # child.py: the base imported only
+            error = pool.submit(refused, tmp_path / name).result(timeout=60)
+            assert "10,000,000" in str(error), name
 
 
 def test_import_ref_is_a_str_that_extends_by_attributes() -> None:

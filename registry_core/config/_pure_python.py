@@ -31,7 +31,7 @@ import types
 from registry_core.config import _cache
 from registry_core.config._configdict import ConfigDict
 from registry_core.config._failures import EvalFailure, UnsafeConstruct
-from registry_core.config._sources import SourceNode, skeleton
+from registry_core.config._sources import SourceNode
 from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False
@@ -101,7 +101,7 @@ class Loaded:
     depends on, and its source.
     """
 
-    __slots__ = ("entry", "imported", "names")
+    __slots__ = ("checked", "entry", "imported", "names")
 
     def __init__(
         self, names: dict[str, Any], entry: _cache.Entry, imported: frozenset[str]
@@ -109,8 +109,12 @@ class Loaded:
         self.names = names
         self.entry = entry
         self.imported = imported
+        self.checked = False  # whether copying apart was seen not to expand a value
 
     def take(self) -> dict[str, Any]:
+        if not self.checked:
+            _check_apart(self.entry.source.file, self.names)
+            self.checked = True
         return {k: _fresh(v) for k, v in self.names.items()}
 
     def config(self) -> dict[str, Any]:
@@ -119,13 +123,22 @@ class Loaded:
         from registry_core.config._pure_python_eval import ReadBase, RealImport
 
         not_data = (*_NOT_DATA, ReadBase, RealImport)
+        from registry_core.config._merge import TooLarge, copy_tree
+
         out: dict[str, Any] = {}
         for key, value in self.names.items():
             if key in self.imported or key in _DROPPED:
                 continue
             if is_marker(value) or isinstance(value, not_data):
                 continue
-            out[key] = _plain(value)
+            if self.checked:
+                out[key] = _plain(value)
+                continue
+            try:  # the first use: one pass copies, and refuses what copying apart expands
+                out[key] = copy_tree(value, shared=True)
+            except (TooLarge, RecursionError, EvalFailure):
+                raise _too_large(self.entry.source.file, key) from None
+        self.checked = True
         return out
 
 
@@ -136,6 +149,21 @@ def _too_large(path: str, key: str) -> ConfigError:
         "cannot be that large",
         file=path,
     )
+
+
+def _skeleton(values: dict[Any, Any], memo: dict[int, Any]) -> dict[Any, Any]:
+    """``skeleton(values)``, a mapping met twice described once (so shared parts cannot expand)."""
+    out: dict[Any, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            known = memo.get(id(value))
+            if known is None:
+                memo[id(value)] = known = {}
+                known.update(_skeleton(value, memo))
+            out[key] = known
+        else:
+            out[key] = None
+    return out
 
 
 def _check_apart(path: str, names: dict[str, Any]) -> None:
@@ -354,9 +382,12 @@ def load(
         names, own_imported = _evaluate(path, text, body, names, bases)
     imported |= own_imported
     kept = {k: v for k, v in names.items() if not k.startswith("__")}
-    _check_apart(path, kept)  # before anything walks them
     own = {k: v for k, v in kept.items() if k in own_names}
-    source = SourceNode(path, skeleton(own), writes, sources)
+    try:
+        shape = _skeleton(own, {})
+    except RecursionError:
+        raise ConfigError(f"{path}: a value is nested too deeply to load", file=path) from None
+    source = SourceNode(path, shape, writes, sources)
     entry = _cache.Entry({}, source, tuple(files), {}, ())
     loaded = Loaded(kept, entry, frozenset(imported))
     if entry.cacheable:
