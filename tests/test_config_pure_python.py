@@ -337,3 +337,24 @@ def test_source_of_names_the_file_that_set_a_path(corpus: Path) -> None:
     assert cfg.source_of("model.backbone.out_indices") == base
     assert cfg.source_of("model.neck") == base
     assert cfg.source_of("visualizer") == str(corpus / "_base_/default_runtime.py")
+
+
+def test_what_one_config_changes_in_its_bases_no_other_load_sees(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "base.py": "model = dict(a=dict(x=1))\nother = dict(y=[1])\n",
+            "c1.py": READ_BASE + "    from .base import model as m, other as o\n"
+            "m.update(a=dict(x=2))\no['y'].append(2)\n",
+            "c2.py": READ_BASE + "    from .base import *\nalias = model\nalias.update(b=3)\n",
+            "c3.py": READ_BASE + "    from .base import *\n",
+        },
+    )
+    for _ in range(2):  # the second time, every file comes from the cache
+        assert load_config(tmp_path / "c1.py") == {"m": {"a": {"x": 2}}, "o": {"y": [1, 2]}}
+        c2 = load_config(tmp_path / "c2.py")
+        assert c2["model"] == {"a": {"x": 1}, "b": 3} and c2["alias"] == c2["model"]
+        c3 = load_config(tmp_path / "c3.py")
+        assert c3 == {"model": {"a": {"x": 1}}, "other": {"y": [1]}}
+        c3["model"]["a"]["x"] = 99  # the caller's copy
+        assert load_config(tmp_path / "base.py")["model"] == {"a": {"x": 1}}

@@ -111,11 +111,16 @@ class Loaded:
         self.imported = imported
         self.checked = False  # whether copying apart was seen not to expand a value
 
-    def take(self) -> dict[str, Any]:
+    def take(self, mentioned: frozenset[str] | None = None) -> dict[str, Any]:
+        """The names, each a fresh copy; or, given the names an importer's code
+        ``mentioned``, copies of those only: the importer's safe evaluation
+        cannot reach the others, which are copied when its config is made."""
         if not self.checked:
             _check_apart(self.entry.source.file, self.names)
             self.checked = True
-        return {k: _fresh(v) for k, v in self.names.items()}
+        if mentioned is None:
+            return {k: _fresh(v) for k, v in self.names.items()}
+        return {k: _fresh(v) if k in mentioned else v for k, v in self.names.items()}
 
     def config(self) -> dict[str, Any]:
         """The config: the names less the imported ones, modules and functions (a fresh copy)."""
@@ -335,6 +340,8 @@ def load(
     if tree is None:
         tree = parse(path, text)
     block, body = _read_base_block(path, list(tree.body))
+    # what the file's code can reach (executed, it can reach anything)
+    mentioned = None if trusted else _mentioned(tree.body)
     names: dict[str, Any] = {}
     bases: dict[str, dict[str, Any]] = {}
     files = [stat]
@@ -358,7 +365,7 @@ def load(
             )
         if base is None:
             base = load(base_path, trusted, (*chain, path))
-        base_names = base.take()
+        base_names = base.take(mentioned)
         bases[module] = base_names
         imported |= base.imported
         files.extend(f for f in base.entry.files if f not in files)
@@ -396,6 +403,20 @@ def load(
         while len(_LOADED) > _SIZE:
             del _LOADED[next(iter(_LOADED))]
     return loaded
+
+
+def _mentioned(body: list[ast.stmt]) -> frozenset[str]:
+    """Every name the statements ``body`` use, read or write, and every name they
+    import from a module (``from .base import model as m`` reaches ``model``)."""
+    names: set[str] = set()
+    for statement in body:
+        for node in ast.walk(statement):
+            kind = type(node)
+            if kind is ast.Name:
+                names.add(node.id)  # type: ignore[attr-defined]
+            elif kind is ast.ImportFrom:
+                names.update(alias.name for alias in node.names)  # type: ignore[attr-defined]
+    return frozenset(names)
 
 
 def _evaluate(
