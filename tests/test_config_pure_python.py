@@ -10,8 +10,10 @@ with ``KeyError: "'__name__' not in globals"`` (scenario 3).
 
 from __future__ import annotations
 
+import os
 import pickle
 import sys
+import time
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -343,18 +345,23 @@ def test_what_one_config_changes_in_its_bases_no_other_load_sees(tmp_path: Path)
     write(
         tmp_path,
         {
-            "base.py": "model = dict(a=dict(x=1))\nother = dict(y=[1])\n",
+            "base.py": "model = dict(a=dict(x=1))\nother = dict(y=[1])\nfine = dict(f=1)\n",
             "c1.py": READ_BASE + "    from .base import model as m, other as o\n"
             "m.update(a=dict(x=2))\no['y'].append(2)\n",
             "c2.py": READ_BASE + "    from .base import *\nalias = model\nalias.update(b=3)\n",
             "c3.py": READ_BASE + "    from .base import *\n",
+            # '\ufb01ne' (the ligature fi) is the name 'fine' for Python's parser
+            "c4.py": READ_BASE + "    from .base import *\n\ufb01ne.update(z=1)\n",
         },
     )
+    for path in tmp_path.iterdir():  # older than two seconds: kept by the cache
+        os.utime(path, (time.time() - 60, time.time() - 60))
     for _ in range(2):  # the second time, every file comes from the cache
         assert load_config(tmp_path / "c1.py") == {"m": {"a": {"x": 2}}, "o": {"y": [1, 2]}}
         c2 = load_config(tmp_path / "c2.py")
         assert c2["model"] == {"a": {"x": 1}, "b": 3} and c2["alias"] == c2["model"]
+        assert load_config(tmp_path / "c4.py")["fine"] == {"f": 1, "z": 1}
         c3 = load_config(tmp_path / "c3.py")
-        assert c3 == {"model": {"a": {"x": 1}}, "other": {"y": [1]}}
+        assert c3 == {"model": {"a": {"x": 1}}, "other": {"y": [1]}, "fine": {"f": 1}}
         c3["model"]["a"]["x"] = 99  # the caller's copy
         assert load_config(tmp_path / "base.py")["model"] == {"a": {"x": 1}}

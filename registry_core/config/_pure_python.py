@@ -341,7 +341,7 @@ def load(
         tree = parse(path, text)
     block, body = _read_base_block(path, list(tree.body))
     # what the file's code can reach (executed, it can reach anything)
-    mentioned = None if trusted else _mentioned(tree.body)
+    mentioned = None if trusted else _mentioned(text)
     names: dict[str, Any] = {}
     bases: dict[str, dict[str, Any]] = {}
     files = [stat]
@@ -405,18 +405,18 @@ def load(
     return loaded
 
 
-def _mentioned(body: list[ast.stmt]) -> frozenset[str]:
-    """Every name the statements ``body`` use, read or write, and every name they
-    import from a module (``from .base import model as m`` reaches ``model``)."""
-    names: set[str] = set()
-    for statement in body:
-        for node in ast.walk(statement):
-            kind = type(node)
-            if kind is ast.Name:
-                names.add(node.id)  # type: ignore[attr-defined]
-            elif kind is ast.ImportFrom:
-                names.update(alias.name for alias in node.names)  # type: ignore[attr-defined]
-    return frozenset(names)
+def _mentioned(text: str) -> frozenset[str]:
+    """Every word of ``text`` that could be a name its code uses (or imports from a
+    module: ``from .base import model as m`` reaches ``model``): a superset, read with
+    a regular expression, which is much faster than walking the syntax tree."""
+    import re
+
+    words = set(re.findall(r"[^\W\d]\w*", text))
+    if not text.isascii():  # the parser reads names in their NFKC form
+        import unicodedata
+
+        words.update(unicodedata.normalize("NFKC", w) for w in list(words) if not w.isascii())
+    return frozenset(words)
 
 
 def _evaluate(
