@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import pickle
 import sys
-import time
 import textwrap
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
