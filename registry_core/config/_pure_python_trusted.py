@@ -80,9 +80,9 @@ def _importer(bases: dict[str, dict[str, Any]]) -> Any:
         module = "." * level + name
         if module in bases:
             return _Bases(bases[module])
-        if name.startswith("mmengine.config") and not level:  # MMEngine need not be installed
-            return types.SimpleNamespace(read_base=_ReadBase()) if fromlist else _Lazy(name)
-        if not level and is_builtin_module(name):
+        if fromlist and set(fromlist) <= {"read_base"} and name.startswith("mmengine.config"):
+            return types.SimpleNamespace(read_base=_ReadBase())  # MMEngine need not be installed
+        if not level and is_builtin_module(name):  # MMEngine imports these: so does this
             return real(name, globals, locals, fromlist, level)
         if fromlist:
             return _Lazy(module)
