@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import os
 import warnings
+from stat import S_ISREG
 
 from registry_core.config import _cache
 from registry_core.config._configdict import ConfigDict
 from registry_core.config._failures import EvalFailure
-from registry_core.config._formats import DATA_SUFFIXES, read_data
+from registry_core.config._formats import Format, format_of, listed, read_data
 from registry_core.config._merge import TooLarge, add_scope, as_configdict, copy_tree, merge
 from registry_core.config._sources import SourceNode, WriteLog, skeleton
 from registry_core.config._substitute import (
@@ -31,11 +32,15 @@ from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Final
+    import ast
+    from collections.abc import Callable
+    from typing import Any, Final, TypeAlias
 
-__all__ = ["SUFFIXES", "load_file"]
+    #: A file on the chain of bases being loaded: its path, and its (device, inode).
+    Link: TypeAlias = tuple[str, tuple[int, int] | None]
 
-SUFFIXES: Final = (".py", *DATA_SUFFIXES)
+__all__ = ["load_file"]
+
 _BASE_KEY: Final = "_base_"
 _DEPRECATION_KEY: Final = "_deprecation_"
 
@@ -82,8 +87,31 @@ def _read(path: str) -> tuple[_cache.Stat, str]:
     return stat, text
 
 
+class _Parsed:
+    """What parsing one file gave: its syntax tree (Python) or data, and its bases."""
+
+    __slots__ = ("base_line", "data", "lines", "names", "tree")
+
+    def __init__(
+        self,
+        tree: ast.Module | None,
+        data: dict[Any, Any],
+        names: list[str],
+        base_line: int | None,
+        lines: dict[str, int],
+    ) -> None:
+        self.tree = tree
+        self.data = data
+        self.names = names
+        self.base_line = base_line
+        self.lines = lines
+
+
 def load_file(
-    path: str, trusted: bool, chain: tuple[str, ...] = ()
+    path: str,
+    trusted: bool,
+    chain: tuple[Link, ...] = (),
+    loaded: dict[str, _cache.Entry] | None = None,
 ) -> tuple[_cache.Entry, dict[Any, Any]]:
     """Load the config ``path`` (absolute) with its bases.
 
@@ -92,39 +120,68 @@ def load_file(
         trusted: execute ``.py`` files (this one and its bases) instead of
             evaluating them as data.
         chain: the files whose bases are being loaded, outermost first.
+        loaded: the files this ``load_config`` call has loaded so far, by
+            path: each base is read once per call, however many files name it.
 
     Returns:
         The file's cache entry, and a fresh copy of its merged values.
     """
-    entry = _cache.get(path, trusted)
-    if entry is not None:
-        return entry, entry.take()
+    if loaded is None:
+        loaded = {}
+    entry = loaded.get(path) or _cache.get(path, trusted)
+    if entry is None:
+        try:
+            entry = _load_uncached(path, trusted, chain, loaded)
+        except RecursionError as exc:
+            raise ConfigError(
+                f"{path}: the config is nested too deeply to load (its values, or its chain "
+                "of bases); a config nests a few levels, so flatten it",
+                file=path,
+            ) from exc
+        _cache.put(path, trusted, entry)
+    loaded[path] = entry
+    return entry, entry.take()
+
+
+def _format_of(path: str) -> Format:
     suffix = os.path.splitext(path)[1]
-    if suffix not in SUFFIXES:
+    found = format_of(suffix)
+    if found is None:
         raise ConfigError(
             f"{path}: unsupported config suffix {suffix or '(none)'!r}; a config file ends "
-            f"in {', '.join(SUFFIXES)}",
+            f"in {listed()}",
             file=path,
         )
-    stat, raw = _read(path)
-    text, environment = substitute_text(path, raw)
-    tree = None
-    lines: dict[str, int] = {}
-    if suffix == ".py":
+    return found
+
+
+def _parse(path: str, fmt: Format, text: str) -> _Parsed:
+    """Parse ``text`` (the file's, variables replaced) and find its bases."""
+    if fmt.python:
         from registry_core.config import _python
 
         tree = _python.parse(path, text)
         names, base_line = _python.base_entries(path, text, tree)
-        lines = _python.name_lines(tree)
-    else:
-        data = read_data(path, suffix, text if suffix == ".toml" else quote_bare_references(text))
-        base_line = _key_line(text, _BASE_KEY) if _BASE_KEY in data else None
-        from registry_core.config._python import as_paths
+        return _Parsed(tree, {}, names, base_line, _python.name_lines(tree))
+    readable = quote_bare_references(text) if fmt.bare_references else text
+    data = read_data(path, os.path.splitext(path)[1], readable)
+    base_line = _key_line(text, _BASE_KEY) if _BASE_KEY in data else None
+    from registry_core.config._python import as_paths
 
-        names = as_paths(path, base_line, data.pop(_BASE_KEY, []))
+    names = as_paths(path, base_line, data.pop(_BASE_KEY, []))
+    return _Parsed(None, data, names, base_line, {})
 
-    bases = _load_bases(path, names, base_line, trusted, chain)
-    owners = _check_duplicates(path, bases, base_line)
+
+def _load_uncached(
+    path: str, trusted: bool, chain: tuple[Link, ...], loaded: dict[str, _cache.Entry]
+) -> _cache.Entry:
+    """Read, parse, evaluate and merge ``path`` over its bases: its new cache entry."""
+    fmt = _format_of(path)
+    stat, raw = _read(path)
+    text, environment = substitute_text(path, raw)
+    parsed = _parse(path, fmt, text)
+    bases = _load_bases(path, parsed.names, parsed.base_line, trusted, chain, loaded)
+    owners = _check_duplicates(path, bases, parsed.base_line)
 
     writes = WriteLog()
     materialized: list[ConfigDict] = []
@@ -137,21 +194,10 @@ def load_file(
         materialized.append(base)
         return base
 
-    if tree is not None:
-        if trusted:
-            from registry_core.config._trusted import execute
-
-            own = execute(path, tree, base_configdict())
-        else:
-            from registry_core.config._python import evaluate_safe
-
-            own = evaluate_safe(path, text, tree, base_configdict if bases else None, writes)
-    else:
-        own = data
-
+    own = _own_values(path, text, parsed, trusted, base_configdict if bases else None, writes)
     if _DEPRECATION_KEY in own:
         _warn_deprecated(path, own.pop(_DEPRECATION_KEY))
-    values = _copy_own(path, own, lines, shared=suffix in (".py", ".yaml", ".yml"))
+    values = _copy_own(path, own, parsed.lines, shared=fmt.shares_values)
 
     if materialized:
         base_values: dict[Any, Any] = materialized[0]
@@ -161,23 +207,7 @@ def load_file(
             base_values.update(item.take())
     if "{{" in text:
         values = _replace_references(path, text, values, base_values)
-
-    def conflict(at: tuple[Any, ...], below: Any) -> ConfigError:
-        from registry_core._paths import format_path
-
-        owner = owners.get(at[0], "its bases")
-        line = lines.get(at[0]) if isinstance(at[0], str) else None
-        return ConfigError(
-            f"{_where(path, line)}: {format_path(at)} is a mapping in this file, but a "
-            f"{type(below).__name__} in its base {owner}, and a mapping merges only into "
-            "a mapping; to replace the base value, add _delete_=True to the mapping",
-            file=path,
-            line=line,
-        )
-
-    merged = merge(values, base_values, conflict)
-    for key in [k for k in merged if isinstance(k, str) and k.startswith("__")]:
-        del merged[key]
+    merged = _merge_over(path, values, base_values, owners, parsed.lines)
     if materialized:
         from registry_core.config._merge import to_plain
 
@@ -197,16 +227,80 @@ def load_file(
         scopes.extend(item.entry.scopes)
         if item.scope is not None:
             scopes.append((item.name, item.path))
-    entry = _cache.Entry(merged, source, tuple(files), environment, tuple(scopes))
-    _cache.put(path, trusted, entry)
-    return entry, merged
+    return _cache.Entry(merged, source, tuple(files), environment, tuple(scopes))
+
+
+def _own_values(
+    path: str,
+    text: str,
+    parsed: _Parsed,
+    trusted: bool,
+    base: Callable[[], ConfigDict] | None,
+    writes: WriteLog,
+) -> dict[Any, Any]:
+    """The file's own values: its data, or its Python evaluated (executed when trusted)."""
+    if parsed.tree is None:
+        return parsed.data
+    if trusted:
+        from registry_core.config._trusted import execute
+
+        return execute(path, parsed.tree, base() if base is not None else ConfigDict())
+    from registry_core.config._python import evaluate_safe
+
+    return evaluate_safe(path, text, parsed.tree, base, writes)
+
+
+def _merge_over(
+    path: str,
+    values: dict[Any, Any],
+    base_values: dict[Any, Any],
+    owners: dict[Any, str],
+    lines: dict[str, int],
+) -> dict[Any, Any]:
+    """``values`` merged over the bases', less the names starting with ``__``."""
+
+    def conflict(at: tuple[Any, ...], below: Any) -> ConfigError:
+        from registry_core._paths import format_path
+
+        owner = owners.get(at[0], "its bases")
+        line = lines.get(at[0]) if isinstance(at[0], str) else None
+        return ConfigError(
+            f"{_where(path, line)}: {format_path(at)} is a mapping in this file, but a "
+            f"{type(below).__name__} in its base {owner}, and a mapping merges only into "
+            "a mapping; to replace the base value, add _delete_=True to the mapping",
+            file=path,
+            line=line,
+        )
+
+    merged = merge(values, base_values, conflict)
+    for key in [k for k in merged if isinstance(k, str) and k.startswith("__")]:
+        del merged[key]
+    return merged
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """``(device, inode)`` of ``path``, or ``None`` when it is not a file."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino) if S_ISREG(st.st_mode) else None
 
 
 def _load_bases(
-    path: str, names: list[str], line: int | None, trusted: bool, chain: tuple[str, ...]
+    path: str,
+    names: list[str],
+    line: int | None,
+    trusted: bool,
+    chain: tuple[Link, ...],
+    loaded: dict[str, _cache.Entry],
 ) -> list[_Base]:
     bases: list[_Base] = []
+    if not names:
+        return bases
     here = os.path.dirname(path)
+    if not chain or chain[-1][0] != path:
+        chain = (*chain, (path, _identity(path)))
     for name in names:
         scope: str | None = None
         if "::" in name:
@@ -216,23 +310,24 @@ def _load_bases(
             base_path = find_scope_config(name, path, line)
         else:
             base_path = os.path.abspath(os.path.join(here, os.path.expanduser(name)))
-        if base_path == path or base_path in chain:
-            start = chain.index(base_path) if base_path in chain else len(chain)
-            cycle = [*chain[start:], path, base_path]
-            raise ConfigError(
-                f"{_where(path, line)}: the _base_ files form a cycle: {' -> '.join(cycle)}; "
-                "a config cannot inherit from itself",
-                file=path,
-                line=line,
-            )
-        if not os.path.isfile(base_path):
+        identity = _identity(base_path)
+        if identity is None:
             raise ConfigError(
                 f"{_where(path, line)}: the base {name!r} of {path} does not exist "
                 f"(looked for {base_path}); fix the path in _base_",
                 file=path,
                 line=line,
             )
-        entry, value = load_file(base_path, trusted, (*chain, path))
+        for start, (_, seen) in enumerate(chain):
+            if seen == identity:  # the same file, maybe by another name (a symlink)
+                cycle = [p for p, _ in chain[start:]] + [base_path]
+                raise ConfigError(
+                    f"{_where(path, line)}: the _base_ files form a cycle: "
+                    f"{' -> '.join(cycle)}; a config cannot inherit from itself",
+                    file=path,
+                    line=line,
+                )
+        entry, value = load_file(base_path, trusted, (*chain, (base_path, identity)), loaded)
         bases.append(_Base(name, base_path, scope, entry, value))
     return bases
 

@@ -4,17 +4,20 @@
 ``_base_/models/retinanet_r50_fpn.py`` in the ``configs/`` (or, as MMEngine
 ships them, ``.mim/configs/``) folder of the package of the codebase that
 advertises the scope ``mmdet``. The codebase is found from its installed
-metadata (``registry_core.available_scopes()``) and its package from
-``importlib.util.find_spec`` of the top-level name, which runs no code of it:
-nothing of the codebase is imported. A scope no installed distribution
-advertises falls back to the top-level package of that name, which is how
-MMEngine finds OpenMMLab codebases that are not registry_core plugins.
+metadata (``registry_core.available_scopes()``) and its package folder from
+the files on ``sys.path``, as Python's path finder would find it, but by
+looking at folders only: no finder or import hook runs (``find_spec`` would
+run them, and setuptools' ``distutils-precedence.pth`` hook imports some 230
+modules when asked for ``distutils``), and nothing of the codebase is
+imported. A scope no installed distribution advertises falls back to the
+top-level package of that name, which is how MMEngine finds OpenMMLab
+codebases that are not registry_core plugins.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
+import sys
 
 from registry_core.errors import ConfigError
 
@@ -85,13 +88,26 @@ def find_scope_config(entry: str, file: str, line: int | None) -> str:
 
 
 def _package_folders(package: str) -> list[str]:
-    """The folders of the top-level package ``package``, found without importing it."""
-    try:
-        spec = importlib.util.find_spec(package)
-    except (ImportError, ValueError):
-        return []
-    if spec is None:
-        return []
-    if spec.submodule_search_locations:
-        return list(spec.submodule_search_locations)
-    return []
+    """The folders of the top-level package ``package``, found from files alone.
+
+    The package already imported gives its ``__path__``. Otherwise the
+    entries of ``sys.path`` are looked at in order: the first folder
+    ``package`` with an ``__init__.py`` is the package; folders without one
+    are the portions of a namespace package, all of them, when no regular
+    package comes first.
+    """
+    module = sys.modules.get(package)
+    path = getattr(module, "__path__", None) if module is not None else None
+    if path is not None:
+        return [p for p in path if isinstance(p, str)]
+    portions: list[str] = []
+    for entry in sys.path:
+        if not isinstance(entry, str):
+            continue
+        folder = os.path.join(entry or os.getcwd(), package)
+        if not os.path.isdir(folder):
+            continue
+        if os.path.isfile(os.path.join(folder, "__init__.py")):
+            return [folder]
+        portions.append(folder)
+    return portions
