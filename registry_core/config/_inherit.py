@@ -7,7 +7,10 @@ key, evaluate the file's own values (reading ``_base_`` as ``ConfigDict``s),
 copy them apart, replace ``{{_base_.a.b}}`` references by copies of the bases'
 values, merge them over the bases (``_merge``), and drop the names starting
 with ``__``. The result is cached (``_cache``) for the next file that names
-this one as a base.
+this one as a base, and kept for the rest of the ``load_config`` call, so that a
+base named by many files of one config (through a lattice of bases) is read
+once. A cycle of bases is found by the files' identity (device and inode), so
+that a symbolic link cannot hide one.
 """
 
 from __future__ import annotations
@@ -129,18 +132,20 @@ def load_file(
     if loaded is None:
         loaded = {}
     entry = loaded.get(path) or _cache.get(path, trusted)
-    if entry is None:
-        try:
-            entry = _load_uncached(path, trusted, chain, loaded)
-        except RecursionError as exc:
-            raise ConfigError(
-                f"{path}: the config is nested too deeply to load (its values, or its chain "
-                "of bases); a config nests a few levels, so flatten it",
-                file=path,
-            ) from exc
-        _cache.put(path, trusted, entry)
+    if entry is not None:
+        loaded[path] = entry
+        return entry, entry.take()
+    try:
+        entry, merged = _load_uncached(path, trusted, chain, loaded)
+    except RecursionError as exc:
+        raise ConfigError(
+            f"{path}: the config is nested too deeply to load (its values, or its chain "
+            "of bases); a config nests a few levels, so flatten it",
+            file=path,
+        ) from exc
+    _cache.put(path, trusted, entry)
     loaded[path] = entry
-    return entry, entry.take()
+    return entry, merged
 
 
 def _format_of(path: str) -> Format:
@@ -174,8 +179,9 @@ def _parse(path: str, fmt: Format, text: str) -> _Parsed:
 
 def _load_uncached(
     path: str, trusted: bool, chain: tuple[Link, ...], loaded: dict[str, _cache.Entry]
-) -> _cache.Entry:
-    """Read, parse, evaluate and merge ``path`` over its bases: its new cache entry."""
+) -> tuple[_cache.Entry, dict[Any, Any]]:
+    """Read, parse, evaluate and merge ``path`` over its bases: its new cache entry, and
+    its merged values (the entry holds a copy)."""
     fmt = _format_of(path)
     stat, raw = _read(path)
     text, environment = substitute_text(path, raw)
@@ -227,7 +233,7 @@ def _load_uncached(
         scopes.extend(item.entry.scopes)
         if item.scope is not None:
             scopes.append((item.name, item.path))
-    return _cache.Entry(merged, source, tuple(files), environment, tuple(scopes))
+    return _cache.Entry(merged, source, tuple(files), environment, tuple(scopes)), merged
 
 
 def _own_values(
