@@ -37,10 +37,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
     from collections.abc import Callable
-    from typing import Any, Final, TypeAlias
+    from typing import Any, Final
 
-    #: A file on the chain of bases being loaded: its path, and its (device, inode).
-    Link: TypeAlias = tuple[str, tuple[int, int] | None]
 
 __all__ = ["load_file"]
 
@@ -110,11 +108,39 @@ class _Parsed:
         self.lines = lines
 
 
+class Call:
+    """What one ``load_config`` call shares across the files it loads.
+
+    Attributes:
+        loaded: path -> the entry of each file loaded so far: a base named by
+            many files of the config (a lattice of bases) is read once.
+        identities: path -> ``(device, inode)`` of each file named so far
+            (``None``: not a file), to find a cycle of bases through a
+            symbolic link.
+    """
+
+    __slots__ = ("identities", "loaded")
+
+    def __init__(self) -> None:
+        self.loaded: dict[str, _cache.Entry] = {}
+        self.identities: dict[str, tuple[int, int] | None] = {}
+
+    def identity(self, path: str) -> tuple[int, int] | None:
+        """``(device, inode)`` of ``path``, or ``None`` when it is not a file."""
+        if path in self.identities:
+            return self.identities[path]
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            found = None
+        else:
+            found = (st.st_dev, st.st_ino) if S_ISREG(st.st_mode) else None
+        self.identities[path] = found
+        return found
+
+
 def load_file(
-    path: str,
-    trusted: bool,
-    chain: tuple[Link, ...] = (),
-    loaded: dict[str, _cache.Entry] | None = None,
+    path: str, trusted: bool, chain: tuple[str, ...] = (), call: Call | None = None
 ) -> tuple[_cache.Entry, dict[Any, Any]]:
     """Load the config ``path`` (absolute) with its bases.
 
@@ -123,20 +149,20 @@ def load_file(
         trusted: execute ``.py`` files (this one and its bases) instead of
             evaluating them as data.
         chain: the files whose bases are being loaded, outermost first.
-        loaded: the files this ``load_config`` call has loaded so far, by
-            path: each base is read once per call, however many files name it.
+        call: what the ``load_config`` call shares across its files (a new
+            one for the outermost file).
 
     Returns:
         The file's cache entry, and a fresh copy of its merged values.
     """
-    if loaded is None:
-        loaded = {}
-    entry = loaded.get(path) or _cache.get(path, trusted)
+    if call is None:
+        call = Call()
+    entry = call.loaded.get(path) or _cache.get(path, trusted)
     if entry is not None:
-        loaded[path] = entry
+        call.loaded[path] = entry
         return entry, entry.take()
     try:
-        entry, merged = _load_uncached(path, trusted, chain, loaded)
+        entry, merged = _load_uncached(path, trusted, chain, call)
     except RecursionError as exc:
         raise ConfigError(
             f"{path}: the config is nested too deeply to load (its values, or its chain "
@@ -144,7 +170,7 @@ def load_file(
             file=path,
         ) from exc
     _cache.put(path, trusted, entry)
-    loaded[path] = entry
+    call.loaded[path] = entry
     return entry, merged
 
 
@@ -178,7 +204,7 @@ def _parse(path: str, fmt: Format, text: str) -> _Parsed:
 
 
 def _load_uncached(
-    path: str, trusted: bool, chain: tuple[Link, ...], loaded: dict[str, _cache.Entry]
+    path: str, trusted: bool, chain: tuple[str, ...], call: Call
 ) -> tuple[_cache.Entry, dict[Any, Any]]:
     """Read, parse, evaluate and merge ``path`` over its bases: its new cache entry, and
     its merged values (the entry holds a copy)."""
@@ -186,7 +212,7 @@ def _load_uncached(
     stat, raw = _read(path)
     text, environment = substitute_text(path, raw)
     parsed = _parse(path, fmt, text)
-    bases = _load_bases(path, parsed.names, parsed.base_line, trusted, chain, loaded)
+    bases = _load_bases(path, parsed.names, parsed.base_line, trusted, chain, call)
     owners = _check_duplicates(path, bases, parsed.base_line)
 
     writes = WriteLog()
@@ -284,29 +310,19 @@ def _merge_over(
     return merged
 
 
-def _identity(path: str) -> tuple[int, int] | None:
-    """``(device, inode)`` of ``path``, or ``None`` when it is not a file."""
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return (st.st_dev, st.st_ino) if S_ISREG(st.st_mode) else None
-
-
 def _load_bases(
     path: str,
     names: list[str],
     line: int | None,
     trusted: bool,
-    chain: tuple[Link, ...],
-    loaded: dict[str, _cache.Entry],
+    chain: tuple[str, ...],
+    call: Call,
 ) -> list[_Base]:
     bases: list[_Base] = []
     if not names:
         return bases
     here = os.path.dirname(path)
-    if not chain or chain[-1][0] != path:
-        chain = (*chain, (path, _identity(path)))
+    chain = (*chain, path)
     for name in names:
         scope: str | None = None
         if "::" in name:
@@ -316,7 +332,7 @@ def _load_bases(
             base_path = find_scope_config(name, path, line)
         else:
             base_path = os.path.abspath(os.path.join(here, os.path.expanduser(name)))
-        identity = _identity(base_path)
+        identity = call.identity(base_path)
         if identity is None:
             raise ConfigError(
                 f"{_where(path, line)}: the base {name!r} of {path} does not exist "
@@ -324,16 +340,16 @@ def _load_bases(
                 file=path,
                 line=line,
             )
-        for start, (_, seen) in enumerate(chain):
-            if seen == identity:  # the same file, maybe by another name (a symlink)
-                cycle = [p for p, _ in chain[start:]] + [base_path]
+        for start, link in enumerate(chain):
+            if link == base_path or call.identity(link) == identity:  # maybe by a symlink
+                cycle = [*chain[start:], base_path]
                 raise ConfigError(
                     f"{_where(path, line)}: the _base_ files form a cycle: "
                     f"{' -> '.join(cycle)}; a config cannot inherit from itself",
                     file=path,
                     line=line,
                 )
-        entry, value = load_file(base_path, trusted, (*chain, (base_path, identity)), loaded)
+        entry, value = load_file(base_path, trusted, chain, call)
         bases.append(_Base(name, base_path, scope, entry, value))
     return bases
 
