@@ -191,3 +191,24 @@ def test_7_deep_values_that_load_back_are_written(tmp_path: Path) -> None:
     for suffix in (".json", ".yaml", ".py"):
         dump_config(config, tmp_path / f"out{suffix}")
         assert load_config(tmp_path / f"out{suffix}") == config
+
+
+# -- issue 15, point 5: one table of formats ------------------------------------------
+
+
+def test_every_format_of_the_table_is_written_read_and_named(tmp_path: Path) -> None:
+    from registry_core.config._formats import FORMATS, SUFFIXES
+
+    for fmt in FORMATS:
+        for suffix in fmt.suffixes:
+            path = tmp_path / f"cfg{suffix}"
+            dump_config({"model": {"type": "Net", "size": (3, 3)}}, path)
+            size = (3, 3) if fmt.tuples else [3, 3]
+            assert load_config(path) == {"model": {"type": "Net", "size": size}}
+    with pytest.raises(ConfigError) as info:
+        dump_config({"a": 1}, tmp_path / "cfg.ini")
+    (tmp_path / "cfg.ini").write_text("a = 1\n")
+    with pytest.raises(ConfigError) as loading:
+        load_config(tmp_path / "cfg.ini")
+    for suffix in SUFFIXES:  # the messages name every suffix of the table
+        assert suffix in str(info.value) and suffix in str(loading.value)
