@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 import pytest
 
@@ -212,3 +213,20 @@ def test_every_format_of_the_table_is_written_read_and_named(tmp_path: Path) -> 
         load_config(tmp_path / "cfg.ini")
     for suffix in SUFFIXES:  # the messages name every suffix of the table
         assert suffix in str(info.value) and suffix in str(loading.value)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_7_the_written_file_keeps_its_mode(tmp_path: Path) -> None:
+    # the text goes through a temporary file that replaces the target: the mode is kept
+    existing = tmp_path / "existing.json"
+    existing.write_text("{}")
+    existing.chmod(0o640)
+    dump_config({"a": 1}, existing)
+    assert existing.stat().st_mode & 0o777 == 0o640
+    umask = os.umask(0o022)
+    try:
+        dump_config({"a": 1}, tmp_path / "new.json")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing.json", "new.json"]

@@ -22,6 +22,7 @@ the file and the path of the value, and no file is left behind.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
@@ -80,12 +81,12 @@ def _check(file: str, config: Mapping[Any, Any]) -> tuple[Any, ...]:
         elif type(value) is int and value.bit_length() > _LONG_INT_BITS:
             try:
                 repr(value)
-            except ValueError:
+            except ValueError as exc:
                 raise ConfigError(
                     f"{file}: cannot write {format_path(path)}: an int of more than 4300 "
                     "digits, which Python neither writes nor reads back as text",
                     file=file,
-                ) from None
+                ) from exc
     return deepest
 
 
@@ -221,8 +222,8 @@ def dump_config(cfg: Mapping[Any, Any], path: str | os.PathLike[str]) -> None:
     )
     try:
         text = fmt.write(file, dict(cfg))
-    except RecursionError:
-        raise ConfigError(too_deep, file=file) from None
+    except RecursionError as exc:
+        raise ConfigError(too_deep, file=file) from exc
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:  # pragma: no cover - _check refuses surrogates
@@ -238,26 +239,20 @@ def _write_checked(
     file: str, data: bytes, cfg: Mapping[Any, Any], tuples: bool, too_deep: str
 ) -> None:
     """Write ``data`` beside ``file``, load it back, and put it in place only when equal."""
-    import tempfile
-
     from registry_core.config import load_config
 
-    folder, name = os.path.split(os.path.abspath(file))
-    stem, suffix = os.path.splitext(name)
-    descriptor, temporary = tempfile.mkstemp(suffix=suffix, prefix=f".{stem}.", dir=folder)
+    temporary = _create_beside(file, data)
     try:
-        with os.fdopen(descriptor, "wb") as f:
-            f.write(data)
         try:
             loaded = load_config(temporary)
         except ConfigError as exc:
             reason = str(exc).replace(temporary, file)
             if "nested too deeply" in reason or "nested parentheses" in reason:
-                raise ConfigError(too_deep, file=file) from None
+                raise ConfigError(too_deep, file=file) from exc
             raise ConfigError(
                 f"{file}: cannot write the config: it would not load back ({reason})",
                 file=file,
-            ) from None
+            ) from exc
         where = _difference(cfg, loaded, tuples)
         if where is not None:
             raise ConfigError(
@@ -266,15 +261,38 @@ def _write_checked(
             )
         os.replace(temporary, file)
     except BaseException:
-        with _suppress_os_error():
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
 
 
-def _suppress_os_error() -> Any:
-    import contextlib
+def _create_beside(file: str, data: bytes) -> str:
+    """A new file holding ``data`` in the folder of ``file``, with the mode ``file`` has
+    (or a new file gets); its path."""
+    import secrets
+    import stat
 
-    return contextlib.suppress(OSError)
+    folder, name = os.path.split(os.path.abspath(file))
+    stem, suffix = os.path.splitext(name)
+    for _ in range(100):
+        temporary = os.path.join(folder, f".{stem}.{secrets.token_hex(4)}{suffix}")
+        try:
+            f = open(temporary, "xb")  # noqa: SIM115 - closed below
+        except FileExistsError:
+            continue
+        break
+    else:  # pragma: no cover - 100 collisions of 32 random bits
+        raise FileExistsError(f"cannot create a temporary file beside {file}")
+    try:
+        with f:
+            f.write(data)
+        with contextlib.suppress(OSError):
+            os.chmod(temporary, stat.S_IMODE(os.stat(file).st_mode))  # an existing file's
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return temporary
 
 
 def _kind(value: Any) -> type:

@@ -44,14 +44,12 @@ def _mapping(file: str, data: Any, what: str) -> dict[Any, Any]:
     return data
 
 
-def _too_deep(file: str, what: str, exc: BaseException) -> ConfigError:
-    error = ConfigError(
+def _too_deep(file: str, what: str) -> ConfigError:
+    return ConfigError(
         f"{file}: the {what} data is nested too deeply to read (deeper than Python's "
         "parsers follow); a config nests a few levels, so flatten the value",
         file=file,
     )
-    error.__cause__ = exc
-    return error
 
 
 def _read_json(file: str, text: str) -> dict[Any, Any]:
@@ -60,7 +58,7 @@ def _read_json(file: str, text: str) -> dict[Any, Any]:
     try:
         data = json.loads(text)
     except RecursionError as exc:
-        raise _too_deep(file, "JSON", exc) from None
+        raise _too_deep(file, "JSON") from exc
     except json.JSONDecodeError as exc:
         raise ConfigError(
             f"{file}, line {exc.lineno}: invalid JSON: {exc.msg} (column {exc.colno})",
@@ -83,7 +81,7 @@ def _read_toml(file: str, text: str) -> dict[Any, Any]:
     try:
         data: dict[Any, Any] = tomllib.loads(text)
     except RecursionError as exc:
-        raise _too_deep(file, "TOML", exc) from None
+        raise _too_deep(file, "TOML") from exc
     except tomllib.TOMLDecodeError as exc:
         found = re.search(_TOML_POSITION, str(exc))
         line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
@@ -105,7 +103,7 @@ def _read_yaml(file: str, text: str) -> dict[Any, Any]:
     try:
         data = yaml.load(text, Loader=loader)  # a safe loader: plain data only
     except RecursionError as exc:
-        raise _too_deep(file, "YAML", exc) from None
+        raise _too_deep(file, "YAML") from exc
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         tag = re.search(_YAML_TAG, str(exc.problem))
