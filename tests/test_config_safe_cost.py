@@ -224,3 +224,14 @@ def test_the_refusal_of_a_call_lists_every_safe_builtin(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(path)
     assert f"may call only {', '.join(BUILTINS)}, and the methods of its values" in str(info.value)
+
+
+def test_9_prefix_tuples_are_charged_per_prefix(tmp_path: Path) -> None:
+    # 1,000 references to one 1 MB prefix that differs before its end: a call compares a gigabyte
+    source = (
+        "s = 'a' * 1_000_000\np = ('a' * 999_998 + 'ba',) * 1000\n"
+        "for i in range(10**7):\n    x = s.startswith(p)\n"
+    )
+    result = load_in_child(tmp_path, source)
+    assert result["kind"] == "ConfigError" and "steps" in result["error"], result
+    assert result["seconds"] < 30, result

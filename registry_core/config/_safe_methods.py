@@ -32,7 +32,14 @@ def _free(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> 
 
 
 def _linear(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
-    budget.charge(1 + (len(obj) >> 6) + sum(len(a) >> 6 for a in args if isinstance(a, str)))
+    # ``startswith`` and ``endswith`` compare each prefix of a tuple: up to len(obj) each
+    cost = 1 + (len(obj) >> 6)
+    for arg in args:
+        if isinstance(arg, str):
+            cost += len(arg) >> 6
+        elif isinstance(arg, tuple):
+            cost += len(arg) * (1 + (len(obj) >> 6))
+    budget.charge(cost)
 
 
 def _case(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
