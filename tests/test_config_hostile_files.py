@@ -24,6 +24,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from registry_core.testing import PluginSite
+
 
 # -- 4. a scope:: base is found from metadata and files, importing nothing ------------
 
@@ -53,6 +55,28 @@ def test_4_an_unknown_scope_imports_nothing(tmp_path: Path) -> None:
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["imported"] == [], result["imported"]
     assert "'distutils::x.py'" in result["error"]  # no such config, whichever distutils
+
+
+def test_4_a_scope_base_in_an_editable_install_is_found_from_its_finder_file(
+    plugin_site: PluginSite, tmp_path: Path
+) -> None:
+    # setuptools' editable installs map top-level packages to folders in a finder module
+    # (written as below); the folder is read from that file, and nothing is imported.
+    project = tmp_path / "checkout" / "editdet"
+    (project / "configs" / "_base_").mkdir(parents=True)
+    (project / "__init__.py").write_text("raise RuntimeError('the codebase was imported')\n")
+    (project / "configs" / "_base_" / "model.py").write_text("model = dict(type='Net')\n")
+    (plugin_site.path / "__editable___editdet_1_0_finder.py").write_text(
+        "import sys\n"
+        f"MAPPING: dict[str, str] = {{'editdet': {str(project)!r}}}\n"
+        "NAMESPACES: dict[str, list[str]] = {}\n"
+        "raise RuntimeError('the finder was imported')\n"
+    )
+    child = tmp_path / "child.py"
+    child.write_text("_base_ = 'editdet::_base_/model.py'\n")
+    modules = set(sys.modules)
+    assert load_config(child) == {"model": {"type": "Net", "_scope_": "editdet"}}
+    assert not any(m.startswith(("editdet", "__editable__")) for m in set(sys.modules) - modules)
 
 
 # -- 5. each base is read once per load_config --------------------------------------

@@ -17,12 +17,14 @@ codebases that are not registry_core plugins.
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import ast
     from typing import Final
 
 __all__ = ["CONFIG_FOLDERS", "find_scope_config"]
@@ -110,4 +112,52 @@ def _package_folders(package: str) -> list[str]:
         if os.path.isfile(os.path.join(folder, "__init__.py")):
             return [folder]
         portions.append(folder)
-    return portions
+    return portions or _editable_folders(package)
+
+
+#: setuptools' editable installs: a finder module per project, with a literal mapping of
+#: its top-level packages to their folders.
+_EDITABLE_FINDER: Final = re.compile(r"__editable___.*_finder\.py")
+
+
+def _editable_folders(package: str) -> list[str]:
+    """The folder of ``package`` in an editable install (setuptools' finder), read from
+    the finder's file: the mapping it would use, without importing it."""
+    import ast
+
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or os.getcwd()) if isinstance(entry, str) else []
+        except OSError:
+            continue
+        for name in names:
+            if not _EDITABLE_FINDER.fullmatch(name):
+                continue
+            try:
+                with open(os.path.join(entry or os.getcwd(), name), encoding="utf-8") as f:
+                    tree = ast.parse(f.read())
+            except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+                continue
+            folder = _mapped_folder(tree, package)
+            if folder is not None:
+                return [folder]
+    return []
+
+
+def _mapped_folder(tree: ast.Module, package: str) -> str | None:
+    """``MAPPING[package]`` of a finder module's syntax tree, when it is a literal."""
+    import ast
+
+    for statement in tree.body:
+        target = getattr(statement, "target", None) or next(
+            iter(getattr(statement, "targets", [])), None
+        )
+        value = getattr(statement, "value", None)
+        if isinstance(target, ast.Name) and target.id == "MAPPING" and value is not None:
+            try:
+                mapping = ast.literal_eval(value)
+            except ValueError:
+                return None
+            folder = mapping.get(package) if isinstance(mapping, dict) else None
+            return folder if isinstance(folder, str) and os.path.isdir(folder) else None
+    return None
