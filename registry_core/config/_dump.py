@@ -217,7 +217,7 @@ def dump_config(cfg: Mapping[Any, Any], path: str | os.PathLike[str]) -> None:
         )
     deepest = _check(file, cfg)
     too_deep = (
-        f"{file}: cannot write {format_path(deepest)}: it is nested {len(deepest)} levels "
+        f"{file}: cannot write {format_path(deepest[:2])}: it is nested {len(deepest)} levels "
         f"deep, more than {fmt.name} can be written and read back"
     )
     try:
