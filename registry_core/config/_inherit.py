@@ -16,18 +16,21 @@ that a symbolic link cannot hide one.
 from __future__ import annotations
 
 import os
-import warnings
 from stat import S_ISREG
 
 from registry_core.config import _cache
 from registry_core.config._configdict import ConfigDict
-from registry_core.config._failures import EvalFailure
+from registry_core.config._file_values import (
+    copy_own,
+    key_line,
+    merge_over,
+    replace_references,
+    warn_deprecated,
+)
 from registry_core.config._formats import Format, format_of, listed, read_data
-from registry_core.config._merge import TooLarge, add_scope, as_configdict, copy_tree, merge
+from registry_core.config._merge import add_scope, as_configdict
 from registry_core.config._sources import SourceNode, WriteLog, skeleton
 from registry_core.config._substitute import (
-    base_reference,
-    line_of,
     quote_bare_references,
     substitute_text,
 )
@@ -196,7 +199,7 @@ def _parse(path: str, fmt: Format, text: str) -> _Parsed:
         return _Parsed(tree, {}, names, base_line, _python.name_lines(tree))
     readable = quote_bare_references(text) if fmt.bare_references else text
     data = read_data(path, os.path.splitext(path)[1], readable)
-    base_line = _key_line(text, _BASE_KEY) if _BASE_KEY in data else None
+    base_line = key_line(text, _BASE_KEY) if _BASE_KEY in data else None
     from registry_core.config._python import as_paths
 
     names = as_paths(path, base_line, data.pop(_BASE_KEY, []))
@@ -228,8 +231,8 @@ def _load_uncached(
 
     own = _own_values(path, text, parsed, trusted, base_configdict if bases else None, writes)
     if _DEPRECATION_KEY in own:
-        _warn_deprecated(path, own.pop(_DEPRECATION_KEY))
-    values = _copy_own(path, own, parsed.lines, shared=fmt.shares_values)
+        warn_deprecated(path, own.pop(_DEPRECATION_KEY))
+    values = copy_own(path, own, parsed.lines, shared=fmt.shares_values)
 
     if materialized:
         base_values: dict[Any, Any] = materialized[0]
@@ -238,8 +241,8 @@ def _load_uncached(
         for item in bases:
             base_values.update(item.take())
     if "{{" in text:
-        values = _replace_references(path, text, values, base_values)
-    merged = _merge_over(path, values, base_values, owners, parsed.lines)
+        values = replace_references(path, text, values, base_values)
+    merged = merge_over(path, values, base_values, owners, parsed.lines)
     if materialized:
         from registry_core.config._merge import to_plain
 
@@ -280,34 +283,6 @@ def _own_values(
     from registry_core.config._python import evaluate_safe
 
     return evaluate_safe(path, text, parsed.tree, base, writes)
-
-
-def _merge_over(
-    path: str,
-    values: dict[Any, Any],
-    base_values: dict[Any, Any],
-    owners: dict[Any, str],
-    lines: dict[str, int],
-) -> dict[Any, Any]:
-    """``values`` merged over the bases', less the names starting with ``__``."""
-
-    def conflict(at: tuple[Any, ...], below: Any) -> ConfigError:
-        from registry_core._paths import format_path
-
-        owner = owners.get(at[0], "its bases")
-        line = lines.get(at[0]) if isinstance(at[0], str) else None
-        return ConfigError(
-            f"{_where(path, line)}: {format_path(at)} is a mapping in this file, but a "
-            f"{type(below).__name__} in its base {owner}, and a mapping merges only into "
-            "a mapping; to replace the base value, add _delete_=True to the mapping",
-            file=path,
-            line=line,
-        )
-
-    merged = merge(values, base_values, conflict)
-    for key in [k for k in merged if isinstance(k, str) and k.startswith("__")]:
-        del merged[key]
-    return merged
 
 
 def _load_bases(
@@ -369,86 +344,3 @@ def _check_duplicates(path: str, bases: list[_Base], line: int | None) -> dict[A
                 )
             owners[key] = item.path
     return owners
-
-
-def _copy_own(
-    path: str, own: dict[Any, Any], lines: dict[str, int], *, shared: bool
-) -> dict[Any, Any]:
-    """A copy of the file's own values, no part shared (see ``copy_tree``)."""
-    values: dict[Any, Any] = {}
-    for key, value in own.items():
-        try:
-            values[key] = copy_tree(value, shared=shared)
-        except (TooLarge, RecursionError, EvalFailure) as exc:
-            line = lines.get(key) if isinstance(key, str) else None
-            if isinstance(exc, TooLarge):
-                why = (
-                    "holds more than 10,000,000 items once its shared parts are copied apart; "
-                    "a config cannot be that large"
-                )
-            elif isinstance(exc, EvalFailure):
-                why = "holds itself (a list or dict inside itself), which a config cannot"
-            else:
-                why = "is nested too deeply to copy"
-            raise ConfigError(
-                f"{_where(path, line)}: the value of {key!r} {why}",
-                file=path,
-                line=line,
-            ) from None
-    return values
-
-
-def _key_line(text: str, key: str) -> int | None:
-    position = text.find(key)
-    return line_of(text, position) if position >= 0 else None
-
-
-def _replace_references(
-    path: str, text: str, values: dict[Any, Any], base: dict[Any, Any]
-) -> dict[Any, Any]:
-    """``values`` with each whole string ``{{_base_.a.b}}`` replaced by a copy of that value."""
-
-    def resolve(reference: str) -> Any:
-        value: Any = base
-        for part in reference.split("."):
-            if not isinstance(value, dict) or part not in value:
-                position = text.find(reference)
-                line = line_of(text, position) if position >= 0 else None
-                raise ConfigError(
-                    f"{_where(path, line)}: {{{{_base_.{reference}}}}} refers to "
-                    f"{reference!r}, which the bases do not set; fix the name, or add the "
-                    "base that sets it",
-                    file=path,
-                    line=line,
-                )
-            value = value[part]
-        return copy_tree(value)
-
-    reference = base_reference()
-
-    def walk(value: Any) -> Any:
-        t = type(value)
-        if t is str:
-            match = reference.fullmatch(value)
-            return resolve(match.group(1)) if match else value
-        if t is dict:
-            for key, item in value.items():
-                value[key] = walk(item)
-        elif t is list:
-            value[:] = [walk(item) for item in value]
-        elif t is tuple:
-            return tuple(walk(item) for item in value)
-        return value
-
-    replaced: dict[Any, Any] = walk(values)
-    return replaced
-
-
-def _warn_deprecated(path: str, info: Any) -> None:
-    message = f"The config file {path} will be deprecated in the future."
-    if isinstance(info, dict):
-        if "expected" in info:
-            message += f" Please use {info['expected']} instead."
-        if "reference" in info:
-            message += f" More information can be found at {info['reference']}"
-    warnings.warn(message, DeprecationWarning, stacklevel=2)
