@@ -164,8 +164,10 @@ def load_file(
     if entry is not None:
         call.loaded[path] = entry
         return entry, entry.take()
+    fmt = _format_of(path)
+    stat, raw = _read(path)
     try:
-        entry, merged = _load_uncached(path, trusted, chain, call)
+        entry, merged = _load_read(path, fmt, stat, raw, trusted, chain, call)
     except RecursionError as exc:
         raise ConfigError(
             f"{path}: the config is nested too deeply to load (its values, or its chain "
@@ -206,13 +208,17 @@ def _parse(path: str, fmt: Format, text: str) -> _Parsed:
     return _Parsed(None, data, names, base_line, {})
 
 
-def _load_uncached(
-    path: str, trusted: bool, chain: tuple[str, ...], call: Call
+def _load_read(
+    path: str,
+    fmt: Format,
+    stat: _cache.Stat,
+    raw: str,
+    trusted: bool,
+    chain: tuple[str, ...],
+    call: Call,
 ) -> tuple[_cache.Entry, dict[Any, Any]]:
-    """Read, parse, evaluate and merge ``path`` over its bases: its new cache entry, and
-    its merged values (the entry holds a copy)."""
-    fmt = _format_of(path)
-    stat, raw = _read(path)
+    """Parse, evaluate and merge ``path`` (read: ``raw``) over its bases: its new cache
+    entry, and its merged values (the entry holds a copy)."""
     text, environment = substitute_text(path, raw)
     parsed = _parse(path, fmt, text)
     bases = _load_bases(path, parsed.names, parsed.base_line, trusted, chain, call)
