@@ -202,9 +202,11 @@ def check_int_operation(budget: Budget, op: type, a: int, b: int) -> None:
 
 
 def check_unary(budget: Budget, op: type, value: Any) -> None:
-    """Charge ``-value``, ``~value`` and ``+value``: a large int is copied (and made)."""
-    if type(value) is int and op is not ast.Not:
-        bits = value.bit_length()
-        if bits > 2048 and (op is not ast.UAdd):
-            budget.charge(bits // _LIMB // _LIMB_OPS_PER_STEP + (bits >> 11))
-            budget.make_int(bits + 1, "the negated number")
+    """Charge ``-value`` and ``~value`` (and ``abs``): an int is copied, so made anew.
+
+    ``+value`` and ``not value`` of an int cost nothing more: the one returns the
+    int itself, the other looks at its sign.
+    """
+    if type(value) is int and (op is ast.USub or op is ast.Invert):
+        budget.hash_int(value)  # reading all of it: a step per 2048 bits
+        budget.make_int(value.bit_length() + 1, "the negated number")
