@@ -100,13 +100,7 @@ def _validate(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         write(sys.stderr, wrap(f"error: {exc}", "", "  "))
         if args.json:  # a report all the same, saying why there are no issues
-            print_json(
-                {
-                    **_report(args.config, label, []),
-                    "ok": False,
-                    "load_error": {"message": str(exc), "file": exc.file, "line": exc.line},
-                }
-            )
+            print_json({"schema": 1, "config": args.config, "ok": False, "error": str(exc)})
         return EXIT_USAGE
     if not isinstance(cfg, (dict, list)):
         write(
@@ -126,7 +120,17 @@ def _validate(args: argparse.Namespace) -> int:
     errors = sum(1 for issue in issues if issue.severity == "error")
     status = EXIT_PROBLEM if errors else EXIT_OK
     if args.json:
-        print_json(_report(args.config, label, issues))
+        print_json(
+            {
+                "schema": 1,
+                "config": args.config,
+                "registry": label,
+                "ok": not errors,
+                "errors": errors,
+                "warnings": len(issues) - errors,
+                "issues": [issue.to_json() for issue in issues],
+            }
+        )
         return status
     lines: list[str] = []
     real: dict[str, str] = {}  # (a handful of files for many issues)
@@ -147,20 +151,6 @@ def _validate(args: argparse.Namespace) -> int:
     )
     write(sys.stdout, lines)
     return status
-
-
-def _report(config: str, label: str | None, issues: Sequence[Issue]) -> dict[str, Any]:
-    """What ``validate --json`` prints for ``issues``."""
-    errors = sum(1 for issue in issues if issue.severity == "error")
-    return {
-        "schema": 1,
-        "config": config,
-        "registry": label,
-        "ok": not errors,
-        "errors": errors,
-        "warnings": len(issues) - errors,
-        "issues": [issue.to_json() for issue in issues],
-    }
 
 
 def _same_file(path: str, known: dict[str, str]) -> str:
