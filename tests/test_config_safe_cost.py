@@ -9,6 +9,7 @@ Scenario numbers are those of the issue.
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 import time
 
@@ -46,8 +47,13 @@ except ConfigError as exc:
     error = str(exc)
     kind = type(exc).__name__
 took = time.perf_counter() - start
+try:
+    import resource  # (POSIX) the child's own peak memory, in KiB on Linux
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+except ImportError:
+    peak = None
 print(json.dumps({
-    "error": error, "kind": kind, "seconds": took,
+    "error": error, "kind": kind, "seconds": took, "peak_kib": peak,
     "imported": sorted(set(sys.modules) - before),
 }))
 """
@@ -108,16 +114,14 @@ def test_1_operations_on_a_large_int_are_charged_by_its_size(tmp_path: Path, loo
     ids=["shifts", "negations", "products", "sums"],
 )
 def test_2_memory_is_refused_before_it_is_allocated(tmp_path: Path, source: str) -> None:
-    import resource
-
     result = load_in_child(tmp_path, source)
     assert result["kind"] == "ConfigError", result
     assert "memory" in result["error"], result["error"]
     assert "MiB" in result["error"]  # the budget is named
     assert result["seconds"] < 30, result
-    # the child never came near the 11 GB asked for
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    assert peak_kib < 1_500_000, peak_kib
+    # the child never came near the 11 GB asked for (its peak: the budget, and Python)
+    if result["peak_kib"] is not None and sys.platform.startswith("linux"):
+        assert result["peak_kib"] < 1_000_000, result["peak_kib"]
 
 
 def test_2_real_configs_stay_far_below_the_memory_budget(tmp_path: Path) -> None:
