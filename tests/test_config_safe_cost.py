@@ -47,6 +47,7 @@ except ConfigError as exc:
     error = str(exc)
     kind = type(exc).__name__
 took = time.perf_counter() - start
+imported = sorted(set(sys.modules) - before)
 try:
     import resource  # (POSIX) the child's own peak memory, in KiB on Linux
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -54,7 +55,7 @@ except ImportError:
     peak = None
 print(json.dumps({
     "error": error, "kind": kind, "seconds": took, "peak_kib": peak,
-    "imported": sorted(set(sys.modules) - before),
+    "imported": imported,
 }))
 """
 
