@@ -101,6 +101,26 @@ def test_1_operations_on_a_large_int_are_charged_by_its_size(tmp_path: Path, loo
     assert result["seconds"] < 60, result
 
 
+@pytest.mark.parametrize(
+    "loop",
+    [
+        "s = '9' * 4300\nfor i in range(10**7):\n    x = int(s)\n",  # 150 us each
+        "n = 10 ** 4299\nfor i in range(10**7):\n    x = str(n)\n",  # 340 us each
+        "n = 10 ** 4299\nfor i in range(10**7):\n    x = f'{n}'\n",
+        "n = 10 ** 4299\nfor i in range(10**7):\n    x = '%d' % n\n",
+    ],
+    ids=["int-of-str", "str-of-int", "f-string", "percent"],
+)
+def test_1_conversions_between_ints_and_text_are_charged_by_their_cost(
+    tmp_path: Path, loop: str
+) -> None:
+    # converting between decimal text and an int takes time quadratic in the digits
+    result = load_in_child(tmp_path, loop)
+    assert result["kind"] == "ConfigError", result
+    assert "steps" in result["error"], result["error"]
+    assert result["seconds"] < 30, result
+
+
 # -- 2. memory is bounded, not just items and steps --------------------------------
 
 

@@ -21,6 +21,7 @@ from registry_core.config._limits import (
     Budget,
     check_items,
     check_str_int,
+    conversion_cost,
     int_digits,
     size_of,
     str_bound,
@@ -162,6 +163,7 @@ def _abs(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
 def _int(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if args and isinstance(args[0], (str, bytes, bytearray)):
         check_str_int(args[0])
+        budget.charge(conversion_cost(len(args[0])))
     return int(*args, **kwargs)
 
 
