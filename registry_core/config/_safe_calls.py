@@ -46,6 +46,7 @@ __all__ = [
 
 _NUMBERS: Final = (int, float, complex)
 _ITEM: Final = 8  # bytes: a pointer
+_DEEPCOPY_STEPS: Final = 2  # more per item weighed: deepcopy's memo and dispatch
 
 
 def materialize(budget: Budget, value: Any, what: str) -> list[Any]:
@@ -81,6 +82,7 @@ def _sized_call(kind: type, name: str, hashing: bool = False) -> Builtin:
             check_items(n, f"{name}(...)")
             if hashing:
                 budget.weigh(args[0])
+                _iterated(budget, args[0])
                 budget.allocate(4 * _ITEM * n, f"{name}(...)")  # a hash table
             else:
                 budget.make(list, n, f"{name}(...)")
@@ -100,9 +102,17 @@ def _len(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
     return len(*args, **kwargs)
 
 
+def _iterated(budget: Budget, value: Any) -> None:
+    """Charge iterating a string: an object per character (weighing it reads it in bulk)."""
+    if type(value) is str or type(value) is bytes:
+        budget.charge(len(value))
+
+
 def _min_max(function: Callable[..., Any]) -> Builtin:
     def call(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
         budget.weigh(args[0] if len(args) == 1 else args)
+        if len(args) == 1:
+            _iterated(budget, args[0])
         return function(*args, **kwargs)
 
     return call
@@ -274,7 +284,7 @@ def _copy_copy(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
 def _copy_deepcopy(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if len(args) != 1 or kwargs:
         raise EvalFailure("copy.deepcopy takes one value in a safe config")
-    budget.weigh(args[0])
+    budget.charge(_DEEPCOPY_STEPS * budget.weigh(args[0]))  # a memo entry per container
     return _copy.deepcopy(args[0])
 
 
