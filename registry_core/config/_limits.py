@@ -283,6 +283,19 @@ def expanded_weight(value: Any, limit: int) -> int:
     return weigh(value)
 
 
+def _int_text(value: int, budget: Budget) -> int:
+    """An upper bound on the digits of ``value`` as text, its conversion charged."""
+    digits = int_digits(value)
+    if digits > _STR_INT_DIGITS + 1:
+        raise EvalFailure(
+            f"an int of about {digits:,} digits cannot be written as text (Python's "
+            f"limit is {_STR_INT_DIGITS} digits)"
+        )
+    if digits > 64:
+        budget.charge(conversion_cost(digits))
+    return digits
+
+
 def str_bound(value: Any, budget: Budget) -> int:
     """An upper bound on ``len(str(value))`` and ``len(repr(value))``, charging its work.
 
@@ -302,15 +315,7 @@ def str_bound(value: Any, budget: Budget) -> int:
         if t is str or t is bytes:
             return 10 * len(item) + 5
         if t is int:
-            digits = int_digits(item)
-            if digits > _STR_INT_DIGITS + 1:
-                raise EvalFailure(
-                    f"an int of about {digits:,} digits cannot be written as text (Python's "
-                    f"limit is {_STR_INT_DIGITS} digits)"
-                )
-            if digits > 64:
-                budget.charge(conversion_cost(digits))
-            return digits + 3
+            return _int_text(item, budget) + 3
         if t in _SCALARS:
             return 64
         if t is range:
