@@ -8,6 +8,13 @@ functions and ``__version__`` load on first use.
 
 from __future__ import annotations
 
+from registry_core import (
+    _hook,
+    _importref_resolve,  # noqa: F401 - makes ImportRef keys resolve
+    _scope,
+    _services,
+)
+from registry_core._importref import ImportRef
 from registry_core._scope import current_scope, default_scope, init_default_scope
 from registry_core.build import build_from_cfg
 from registry_core.errors import (
@@ -48,8 +55,15 @@ from registry_core.roots import (
     WEIGHT_INITIALIZERS,
 )
 
+# The tree asks its services (the real loader, the help of a miss, validate),
+# never imports them. (The roots above are created without asking any.)
+_hook.set_services(_services.SERVICES)
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from registry_core._scope import ScopeSync
     from registry_core.config import Config, dump_config, load_config
     from registry_core.discovery import (
         ScopeInfo,
@@ -90,6 +104,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "DuplicateRegistrationError",
+    "ImportRef",
     "IncompatiblePluginError",
     "NotRegisteredError",
     "PluginLoadError",
@@ -133,6 +148,40 @@ _LAZY = {
 }
 
 
+class _FirstScopeSync:
+    """Follows the default scope until discovery has scanned.
+
+    The first default scope set scans (as a lookup under it would), and the
+    scan installs what really follows it: the MMEngine bridge's sync when a
+    codebase built on MMEngine is installed, else nothing.
+    """
+
+    __slots__ = ()
+
+    def enter(self, scope: str) -> Callable[[], None] | None:
+        real = _scanned_sync()
+        return None if real is None else real.enter(scope)
+
+    def init(self, scope: str | None) -> None:
+        real = _scanned_sync()
+        if real is not None:
+            real.init(scope)
+
+
+def _scanned_sync() -> ScopeSync | None:
+    from registry_core.discovery import ensure_scanned
+
+    ensure_scanned()
+    real = _scope.scope_sync()
+    if isinstance(real, _FirstScopeSync):  # a scan that installed nothing (a reset loader)
+        _scope.set_scope_sync(None)
+        return None
+    return real
+
+
+_scope.set_scope_sync(_FirstScopeSync())
+
+
 def __getattr__(name: str) -> object:
     # PEP 562: discovery, validation, the config files and the installed version
     # load on first use only.
@@ -142,7 +191,9 @@ def __getattr__(name: str) -> object:
 
         value: object = getattr(importlib.import_module(module), name)
     elif name == "__version__":
-        value = _installed_version()
+        from registry_core.discovery._compat import running_version
+
+        value = running_version()
     else:
         raise AttributeError(f"module 'registry_core' has no attribute {name!r}")
     globals()[name] = value
@@ -151,16 +202,3 @@ def __getattr__(name: str) -> object:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
-
-
-def _installed_version() -> str:
-    """The version of the installed ``registry-core`` distribution.
-
-    Falls back to the source tree's version when running uninstalled.
-    """
-    import sys
-
-    from registry_core._version import VERSION
-    from registry_core.discovery._scan import find_version
-
-    return find_version("registry-core", sys.path) or VERSION

@@ -102,7 +102,7 @@ def _forget_plugin_modules(before: frozenset[str], old_nodes: set[int]) -> None:
                     packages.update(loc.partition(".")[0] for loc in node._locations)
     discovery = _modules().get("registry_core.discovery")
     if discovery is not None:
-        units = list(discovery.loader()._plugins.values())
+        units = discovery.loader().plugins()
         packages.update(unit.record.module.partition(".")[0] for unit in units)
     packages -= _KEEP
     if not packages:

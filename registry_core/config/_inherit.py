@@ -164,10 +164,23 @@ def load_file(
     if entry is not None:
         call.loaded[path] = entry
         return entry, entry.take()
+    if path.endswith(".py") and not chain:
+        from registry_core.config import _pure_python
+
+        known = _pure_python.cached(path, trusted)
+        if known is not None:
+            return known.entry, known.config()
     fmt = _format_of(path)
     stat, raw = _read(path)
+    tree = None
+    if fmt.python:
+        from registry_core.config import _pure_python
+
+        tree, pure = _pure_python.detect(path, raw)
+        if pure and tree is not None:  # MMEngine reads it as pure-Python: no {{ }}, no _base_
+            return _pure_python.load_entry(path, trusted, chain, raw, tree)
     try:
-        entry, merged = _load_read(path, fmt, stat, raw, trusted, chain, call)
+        entry, merged = _load_read(path, fmt, stat, raw, tree, trusted, chain, call)
     except RecursionError as exc:
         raise ConfigError(
             f"{path}: the config is nested too deeply to load (its values, or its chain "
@@ -191,12 +204,14 @@ def _format_of(path: str) -> Format:
     return found
 
 
-def _parse(path: str, fmt: Format, text: str) -> _Parsed:
-    """Parse ``text`` (the file's, variables replaced) and find its bases."""
+def _parse(path: str, fmt: Format, text: str, raw: str, tree: ast.Module | None) -> _Parsed:
+    """Parse ``text`` (the file's, variables replaced; ``raw`` before, parsed as ``tree``
+    when not ``None``) and find its bases."""
     if fmt.python:
         from registry_core.config import _python
 
-        tree = _python.parse(path, text)
+        if tree is None or text != raw:
+            tree = _python.parse(path, text)
         names, base_line = _python.base_entries(path, text, tree)
         return _Parsed(tree, {}, names, base_line, _python.name_lines(tree))
     readable = quote_bare_references(text) if fmt.bare_references else text
@@ -213,6 +228,7 @@ def _load_read(
     fmt: Format,
     stat: _cache.Stat,
     raw: str,
+    tree: ast.Module | None,
     trusted: bool,
     chain: tuple[str, ...],
     call: Call,
@@ -220,7 +236,7 @@ def _load_read(
     """Parse, evaluate and merge ``path`` (read: ``raw``) over its bases: its new cache
     entry, and its merged values (the entry holds a copy)."""
     text, environment = substitute_text(path, raw)
-    parsed = _parse(path, fmt, text)
+    parsed = _parse(path, fmt, text, raw, tree)
     bases = _load_bases(path, parsed.names, parsed.base_line, trusted, chain, call)
     owners = _check_duplicates(path, bases, parsed.base_line)
 

@@ -75,6 +75,8 @@ class ScopeInfo(_Value):
         error: ``None``, or the message of the error a lookup would raise.
         path: the distribution's metadata folder.
         claimants: for a conflict, every distribution advertising the scope.
+        source: ``entry-point`` (advertised in the ``registry_core.scopes``
+            group) or ``mmengine`` (a codebase built on MMEngine, bridged).
     """
 
     __slots__ = (
@@ -84,6 +86,7 @@ class ScopeInfo(_Value):
         "module",
         "path",
         "scope",
+        "source",
         "status",
         "version",
     )
@@ -98,8 +101,10 @@ class ScopeInfo(_Value):
         error: str | None = None,
         path: str = "",
         claimants: tuple[str, ...] = (),
+        source: str = "entry-point",
     ) -> None:
         self.scope = scope
+        self.source = source
         self.module = module
         self.distribution = distribution
         self.version = version
@@ -110,10 +115,11 @@ class ScopeInfo(_Value):
 
     def __repr__(self) -> str:
         error = f", error={self.error!r}" if self.error else ""
+        source = "" if self.source == "entry-point" else f", source={self.source!r}"
         return (
             f"ScopeInfo(scope={self.scope!r}, module={self.module!r}, "
             f"distribution={self.distribution!r}, version={self.version!r}, "
-            f"status={self.status!r}{error})"
+            f"status={self.status!r}{error}{source})"
         )
 
 
@@ -218,6 +224,7 @@ class PluginUnit(Unit):
             None if self.error is None else str(self.error),
             r.path,
             self.claimants,
+            r.source,
         )
 
     def raise_error(self) -> None:
