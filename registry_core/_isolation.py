@@ -10,7 +10,8 @@ test's registrations, attached children and discovery scans are gone after it.
 The modules of plugins that the test loaded leave ``sys.modules`` too: the
 children they attached are gone, so the next test that needs such a plugin
 must import it again rather than find it already imported (and attach
-nothing). Those are the modules imported during the test whose top-level
+nothing). Codebases built on MMEngine are the exception: MMEngine's tree keeps
+their registries, so their modules stay and the bridge attaches new views. Those are the modules imported during the test whose top-level
 package is that of a discovered plugin's entry point, or of the code that
 created a registry attached during the test. Other modules stay; the pytest
 plugin's site fixture removes the ones it provided.
@@ -104,6 +105,10 @@ def _forget_plugin_modules(before: frozenset[str], old_nodes: set[int]) -> None:
     if discovery is not None:
         units = list(discovery.loader()._plugins.values())
         packages.update(unit.record.module.partition(".")[0] for unit in units)
+        # Codebases built on MMEngine stay imported: MMEngine keeps the registries
+        # they made (it refuses a second child of a scope), and the bridge attaches
+        # its views again on the next need.
+        packages -= {u.package for u in units if u.record.source != "entry-point"}
     packages -= _KEEP
     if not packages:
         return
