@@ -10,11 +10,12 @@ test's registrations, attached children and discovery scans are gone after it.
 The modules of plugins that the test loaded leave ``sys.modules`` too: the
 children they attached are gone, so the next test that needs such a plugin
 must import it again rather than find it already imported (and attach
-nothing). Codebases built on MMEngine are the exception: MMEngine's tree keeps
-their registries, so their modules stay and the bridge attaches new views. Those are the modules imported during the test whose top-level
+nothing). Those are the modules imported during the test whose top-level
 package is that of a discovered plugin's entry point, or of the code that
 created a registry attached during the test. Other modules stay; the pytest
-plugin's site fixture removes the ones it provided.
+plugin's site fixture removes the ones it provided. Codebases built on
+MMEngine stay too: MMEngine's tree keeps their registries, so the bridge
+attaches new views on the next need instead.
 """
 
 from __future__ import annotations

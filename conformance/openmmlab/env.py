@@ -105,6 +105,7 @@ def prepare(cache: Path | None = None) -> Path:
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     site = _site_packages(python)
-    (site / "openmmlab-third-party.pth").write_text(f"import site; site.addsitedir({str(deps)!r})\n")
+    line = f"import site; site.addsitedir({str(deps)!r})\n"
+    (site / "openmmlab-third-party.pth").write_text(line)
     _pip(python, "install", "--no-deps", "--no-build-isolation", "-e", str(ROOT))
     return python

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from codebases import distribution, run, write, write_mmtoy
 
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     folder = tmp_path / "site"
