@@ -20,7 +20,7 @@ def test_mmengines_builders_cannot_be_a_build_func(builder: object) -> None:
     """They refuse any registry but an MMEngine Registry (the guide used to advise them)."""
     registry = Registry("thing", build_func=builder, scope="migrating_guide")  # type: ignore[arg-type]
     registry.register_module(name="Thing", module=dict)
-    with pytest.raises((AssertionError, TypeError), match="mmengine.Registry"):
+    with pytest.raises((AssertionError, TypeError), match=r"mmengine\.Registry"):
         registry.build(dict(type="Thing"))
 
 
