@@ -48,6 +48,8 @@ def test_found_without_import_and_attached_where_mmengine_has_them(site: Path) -
         # a parentless registry becomes a root that tree and list show
         assert ROOTS["AUGMENTS"].get("Mixup") is toy.AUGMENTS.get("Mixup")
         assert ROOTS["AUGMENTS"].scope == "mmtoy" and ROOTS["AUGMENTS"].parent is None
+        import pickle
+        assert pickle.loads(pickle.dumps(view)) is view  # by reference, as any registry
         assert info["mmtoy"].status == "discovered"
         assert registry_core.available_scopes()["mmtoy"].status == "loaded"
         print("ok")

@@ -47,6 +47,8 @@ class EngineScope:
 
     def current(self) -> str | None:
         """MMEngine's default scope now."""
+        # DefaultScope's instance table: its last entry is the default scope
+        # (see the module docstring for why not overwrite_default_scope).
         table = self._type._instance_dict
         if not table:
             return None

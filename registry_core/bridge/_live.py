@@ -49,7 +49,7 @@ class LiveNames(dict):  # type: ignore[type-arg]
         view = self._view()
         if view is not None:
             with LOCK:
-                view.root._changed()
+                view.root._changed()  # the tree's own cache invalidation
 
     def __setitem__(self, name: str, obj: Any) -> None:
         super().__setitem__(name, obj)
