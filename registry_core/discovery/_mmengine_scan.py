@@ -21,8 +21,9 @@ few packages with one are the only candidates); each candidate's owner is the
 distribution of the same normalised name, else one whose name starts like the
 package's (``mmsegmentation`` for ``mmseg``), else, if its ``registry.py``
 mentions ``mmengine`` at all, the one whose ``top_level.txt`` or ``RECORD``
-lists the package; and only the owners' ``METADATA`` headers are read. A distribution that advertises
-``registry_core.scopes`` itself is not bridged: its entry points win.
+lists the package; and only the owners' ``METADATA`` headers are read. A
+distribution that advertises ``registry_core.scopes`` itself is not bridged:
+its entry points win.
 """
 
 from __future__ import annotations
