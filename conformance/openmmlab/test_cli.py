@@ -61,4 +61,5 @@ def test_check_passes() -> None:
     report = json.loads(done.stdout)
     plugins = {p["scope"]: p["status"] for p in report["plugins"]}
     assert plugins == {"mmengine": "loaded", "mmpretrain": "loaded"}
+    assert {p["source"] for p in report["plugins"]} == {"mmengine"}
     assert report["ok"] is True
