@@ -331,3 +331,48 @@ def test_a_class_mmengine_registers_is_found_through_the_mmengine_level(site: Pa
         site,
     )
     assert out.split()[-1] == "mmengine"
+
+
+def test_locations_that_fail_are_retried_cleanly(site: Path, tmp_path: Path) -> None:
+    """What a failed import of the locations registered in MMEngine is taken back."""
+    flag = tmp_path / "fail"
+    flag.write_text("")
+    run(
+        f"""
+        import os
+        from registry_core import MODELS
+        try:
+            MODELS.get("mmtoy.Net")
+        except RuntimeError as exc:
+            assert "mmtoy.models is broken" in str(exc)
+        else:
+            raise AssertionError("no error")
+        import mmtoy.registry as toy
+        assert "Net" not in toy.MODELS.module_dict  # taken back in MMEngine too
+        os.remove({str(flag)!r})
+        Net = MODELS.get("mmtoy.Net")
+        assert Net is toy.MODELS.get("Net") and Net.__module__ == "mmtoy.models"
+        print("ok")
+        """,
+        site,
+        MMTOY_MODELS_FAIL=str(flag),
+    )
+
+
+def test_blocking_mmengine_blocks_what_is_built_on_it(site: Path) -> None:
+    run(
+        """
+        import sys
+        from registry_core import MODELS, PluginLoadError
+        try:
+            MODELS.get("mmtoy.Net")
+        except PluginLoadError as exc:
+            assert "REGISTRY_CORE_BLOCK" in str(exc) and "mmengine" in str(exc)
+        else:
+            raise AssertionError("no error")
+        assert "mmtoy.registry" not in sys.modules
+        print("ok")
+        """,
+        site,
+        REGISTRY_CORE_BLOCK="mmengine",
+    )

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from registry_core.discovery._records import EntryPointRecord
     from registry_core.registry import Registry
 
-__all__ = ["attach_scope", "view_of"]
+__all__ = ["attach_scope", "engine_snapshot", "view_of"]
 
 #: id of an MMEngine registry -> (that registry, its view): the one owner of
 #: the views (root views live as long as this holds them).
@@ -98,6 +98,11 @@ def _unlist(mm: Any) -> None:
     label, view = _LISTED.pop(id(mm), ("", None))
     if view is not None:
         unlist_root(label, view)
+
+
+def engine_snapshot() -> _Snapshot:
+    """The children and names of every MMEngine registry the bridge can reach now."""
+    return _Snapshot(_engine_roots(importlib.import_module("mmengine.registry")))
 
 
 def _engine_roots(engine: ModuleType) -> list[Any]:

@@ -79,8 +79,21 @@ class MMEngineView(Registry):  # type: ignore[type-arg]
         return self._mm
 
     def _import_location(self, location: str) -> None:
-        """Import the locations as MMEngine does, all at once (and only once)."""
-        self._mm.import_from_location()
+        """Import the locations as MMEngine does, all at once (and only once).
+
+        If that fails, what it registered in MMEngine's registries is taken
+        back (the loader forgets the modules it imported), so that the next
+        need imports them again from a clean slate, not into names MMEngine
+        would refuse as taken.
+        """
+        from registry_core.bridge._attach import engine_snapshot
+
+        before = engine_snapshot()
+        try:
+            self._mm.import_from_location()
+        except BaseException:
+            before.restore()
+            raise
 
     def __repr__(self) -> str:
         return "<MMEngine view " + super().__repr__()[1:]
