@@ -77,6 +77,11 @@ def test_views_are_live(site: Path) -> None:
         toy.MODELS.register_module(name="Late", module=Other, force=True)
         assert view.get("Late") is Other and MODELS.get("mmtoy.Late") is Other
 
+        # MMEngine's registry still copies and pickles (its names as a plain dict)
+        import copy, pickle
+        assert type(copy.deepcopy(toy.MODELS).module_dict) is dict
+        assert pickle.loads(pickle.dumps(toy.MODELS)).get("Late") is Other
+
         # a name found in an ancestor, then registered nearer, hides the ancestor's
         class Far: pass
         ENGINE.register_module(name="Shadowed", module=Far)
