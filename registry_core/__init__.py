@@ -8,7 +8,13 @@ functions and ``__version__`` load on first use.
 
 from __future__ import annotations
 
-from registry_core import _scope
+from registry_core import (
+    _hook,
+    _importref_resolve,  # noqa: F401 - makes ImportRef keys resolve
+    _scope,
+    _services,
+)
+from registry_core._importref import ImportRef
 from registry_core._scope import current_scope, default_scope, init_default_scope
 from registry_core.build import build_from_cfg
 from registry_core.errors import (
@@ -48,6 +54,10 @@ from registry_core.roots import (
     VISUALIZERS,
     WEIGHT_INITIALIZERS,
 )
+
+# The tree asks its services (the real loader, the help of a miss, validate),
+# never imports them. (The roots above are created without asking any.)
+_hook.set_services(_services.SERVICES)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -94,6 +104,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "DuplicateRegistrationError",
+    "ImportRef",
     "IncompatiblePluginError",
     "NotRegisteredError",
     "PluginLoadError",
@@ -182,7 +193,9 @@ def __getattr__(name: str) -> object:
 
         value: object = getattr(importlib.import_module(module), name)
     elif name == "__version__":
-        value = _installed_version()
+        from registry_core.discovery._compat import running_version
+
+        value = running_version()
     else:
         raise AttributeError(f"module 'registry_core' has no attribute {name!r}")
     globals()[name] = value
@@ -191,16 +204,3 @@ def __getattr__(name: str) -> object:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
-
-
-def _installed_version() -> str:
-    """The version of the installed ``registry-core`` distribution.
-
-    Falls back to the source tree's version when running uninstalled.
-    """
-    import sys
-
-    from registry_core._version import VERSION
-    from registry_core.discovery._scan import find_version
-
-    return find_version("registry-core", sys.path) or VERSION

@@ -1,7 +1,8 @@
 """The help in lookup errors: what was searched, close keys, and why a scope is empty.
 
-Error path only: ``registry`` imports this module when a lookup misses, never
-on a hit, and never at ``import registry_core``. Composing the help runs no
+Error path only: the tree reaches it through its services (``_hook.services``,
+``registry_core._services``) when a lookup misses, never on a hit, and never at
+``import registry_core``; the tree never imports it. Composing the help runs no
 plugin code: a plugin that is installed but not loaded is named as not
 searched (unless its module is already imported, which makes loading it run
 nothing); the ``locations`` of loaded registries are imported, as any lookup
@@ -14,13 +15,17 @@ import sys
 
 from registry_core import _keys
 from registry_core import _tree as _registry
+from registry_core._importref_resolve import ImportTrace, miss_message
+from registry_core._messages import where
+from registry_core._node import origin, walk
+from registry_core._resolve import resolve
 from registry_core._scope import CURRENT
+from registry_core._suggest import names, suggest
 from registry_core.discovery import DISABLE_VAR
 from registry_core.errors import NotRegisteredError, ScopeNotFoundError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
     from typing import Any
 
     from registry_core.discovery._units import PluginUnit
@@ -42,22 +47,26 @@ def not_registered(registry: Registry[Any], key: str) -> NotRegisteredError:
     names (``locations`` never given), an unknown default scope, plugins not
     searched because they are not loaded.
     """
-    parts = key.split(".")
-    scopes, name = parts[:-1], parts[-1]
-    searched, missing = _last_node(registry, scopes)
+    trace = resolve(registry, key, load=False)  # the lookup has loaded what it needs
+    if isinstance(trace, ImportTrace):  # an import path: no object, or several
+        return NotRegisteredError(
+            miss_message(trace), key=key, registry=registry.name, scope=registry.scope
+        )
+    searched, missing, scopes, name = trace.searched, trace.missing, trace.scopes, trace.name
     shown = key if len(key) <= 200 else f"{key[:100]}...{key[-50:]} ({len(key)} characters)"
-    first = f"{shown} is not in the {searched._where()} registry"
+    first = f"{shown} is not in the {where(searched)} registry"
     if missing is not None:
         first += _missing_scope(registry, missing)
     else:
         first += _still_loading(scopes)
     sentences = [first + "."]
-    if missing is None and searched._parent is not None and not _has_names(searched):
+    if missing is None and searched.parent is not None and not _has_names(searched):
         sentences.append(_empty_registry(searched) + ".")
     default = _unknown_default_scope(registry)
     if default:
         sentences.append(default)
-    suggestions, found_in = _close_keys(registry, searched, scopes, name)
+    close = suggest(searched, key)
+    suggestions, found_in = close.for_miss(), close.found_in
     if suggestions:
         sentences.append("Did you mean: " + ", ".join(repr(s) for s in suggestions) + "?")
     if found_in:
@@ -72,31 +81,11 @@ def not_registered(registry: Registry[Any], key: str) -> NotRegisteredError:
     return NotRegisteredError(
         message,
         key=key,
-        registry=searched._name,
-        scope=searched._scope,
+        registry=searched.name,
+        scope=searched.scope,
         suggestions=suggestions,
         found_in=found_in,
     )
-
-
-def _last_node(registry: Registry[Any], scopes: list[str]) -> tuple[Registry[Any], str | None]:
-    """The registry a key's scopes lead to, and the first scope not found (or None).
-
-    Each (registry, scope) pair is searched once, however often it repeats.
-    """
-    node = registry
-    seen: dict[tuple[int, str], Registry[Any] | None] = {}
-    for scope in scopes:
-        if not scope:
-            return node, scope
-        step = (id(node), scope)
-        if step not in seen:
-            seen[step] = node._search(scope)
-        found = seen[step]
-        if found is None:
-            return node, scope
-        node = found
-    return node, None
 
 
 def _missing_scope(registry: Registry[Any], scope: str) -> str:
@@ -110,10 +99,10 @@ def _missing_scope(registry: Registry[Any], scope: str) -> str:
     if scope in loader.loading_scopes():
         return _still_loading([scope])
     elsewhere = sorted(
-        top._where()
+        where(top)
         for top in _registry.live_roots()
-        if top is not registry._root
-        and any(n._scope == scope and n._parent is not None for n in top._walk())
+        if top is not registry.root
+        and any(n.scope == scope and n.parent is not None for n in walk(top))
     )
     if elsewhere:
         return clause + f" (scope {scope!r} has registries under {', '.join(elsewhere)} only)"
@@ -144,13 +133,11 @@ def empty_plugin_cause(unit: PluginUnit) -> str:
         f"plugin scope {scope!r} (module {r.module!r}, distribution {r.distribution} "
         f"{r.version}) loaded, but attached no registry of scope {scope!r}"
     )
-    orphans = [
-        root for root in _registry.live_roots() if root._scope == scope and not root._children
-    ]
+    orphans = [root for root in _registry.live_roots() if root.scope == scope and not root.children]
     if orphans:
-        where = ", ".join(f"{n._where()} (created by {n._origin!r})" for n in orphans)
+        made = ", ".join(f"{where(n)} (created by {origin(n)!r})" for n in orphans)
         return (
-            f"{head}: it created a root registry {where} instead of a child. Pass "
+            f"{head}: it created a root registry {made} instead of a child. Pass "
             "parent=registry_core.MODELS (or the root it belongs under) when creating it"
         )
     if unit.attached:
@@ -166,24 +153,24 @@ def _has_names(node: Registry[Any]) -> bool:
     """Whether ``node`` or an ancestor holds a name (locations imported first)."""
     ancestor: Registry[Any] | None = node
     while ancestor is not None:
-        if _names_for_help(ancestor):
+        if names(ancestor):
             return True
-        ancestor = ancestor._parent
+        ancestor = ancestor.parent
     return False
 
 
 def _empty_registry(node: Registry[Any]) -> str:
     """The hint for a miss in a registry that holds no names at all."""
-    if node._locations:
+    if node.locations:
         return (
-            f"The {node._where()} registry holds no names at all, although its locations "
-            f"{list(node._locations)} were imported: check that those modules register into it"
+            f"The {where(node)} registry holds no names at all, although its locations "
+            f"{list(node.locations)} were imported: check that those modules register into it"
         )
-    package = node._origin.partition(".")[0]
+    package = origin(node).partition(".")[0]
     return (
-        f"The {node._where()} registry holds no names at all: the modules that register "
+        f"The {where(node)} registry holds no names at all: the modules that register "
         "into it have not been imported. Give it locations=[...] (e.g. "
-        f"Registry({node._name!r}, ..., locations=['{package}.models'])) so that they are "
+        f"Registry({node.name!r}, ..., locations=['{package}.models'])) so that they are "
         "imported on its first lookup"
     )
 
@@ -198,46 +185,8 @@ def _unknown_default_scope(registry: Registry[Any]) -> str:
     hint = f" Did you mean: {', '.join(map(repr, matches))}?" if matches else ""
     return (
         f"The default scope is {current!r}, which no registry and no installed plugin has, "
-        f"so the key was looked up from {registry._where()} itself.{hint}"
+        f"so the key was looked up from {where(registry)} itself.{hint}"
     )
-
-
-def _close_keys(
-    registry: Registry[Any], searched: Registry[Any], scopes: list[str], name: str
-) -> tuple[list[str], list[str]]:
-    """Keys close to the one asked that work from ``registry``; scopes holding ``name``.
-
-    First the names visible where the key was searched, written with the
-    scopes the user typed (``mycodebase.TinyNet`` for ``mycodebase.TinyNt``);
-    then names in other registries of the tree, written with their scope.
-    """
-    prefix = "".join(f"{s}." for s in scopes)
-    here: dict[str, str] = {}
-    lineage: set[int] = set()  # the searched registry and its ancestors
-    ancestor: Registry[Any] | None = searched
-    while ancestor is not None:
-        lineage.add(id(ancestor))
-        for n in _names_for_help(ancestor):
-            here.setdefault(n, prefix + n)
-        ancestor = ancestor._parent
-    elsewhere: dict[str, list[str]] = {}
-    found_in: list[str] = []
-    for node in registry._root._walk():
-        if id(node) in lineage:
-            continue
-        names = _names_for_help(node)
-        if name in names:
-            found_in.append(node._scope)
-        for n in names:
-            elsewhere.setdefault(n, []).append(f"{node._scope}.{n}")
-    suggestions: list[str] = []
-    if 0 < len(name) <= 200:  # a similarity search over a huge name would cost its square
-        for match in _keys.close_matches(name, here):
-            suggestions.append(here[match])
-        if not found_in:  # the exact name elsewhere is the better hint
-            for match in _keys.close_matches(name, elsewhere):
-                suggestions += elsewhere[match]
-    return list(dict.fromkeys(suggestions))[:3], sorted(set(found_in))
 
 
 def _not_searched() -> str:
@@ -250,7 +199,7 @@ def _not_searched() -> str:
     if loader.disabled:
         return ""
     pending = []
-    for unit in list(loader._plugins.values()):
+    for unit in loader.plugins():
         if unit.status != "discovered" or unit.owner is not None:
             continue
         if unit.record.module in sys.modules:
@@ -270,20 +219,6 @@ def _not_searched() -> str:
         f"Not searched: plugin scope{'s' if len(pending) > 1 else ''} {named}, installed but "
         "not loaded yet (loading runs their code; `registry-core list` loads and lists all)."
     )
-
-
-def _names_for_help(node: Registry[Any]) -> Mapping[str, Any]:
-    """A node's names for the hints, its locations imported first.
-
-    A location that fails to import is left out of the hints (its error is
-    raised by any lookup that needs that registry); a ``SystemExit`` there is
-    a ``PluginLoadError`` by then, so it cannot end the process either.
-    """
-    try:
-        node._ensure_locations()
-    except Exception:
-        return {}
-    return node._module_dict
 
 
 def _loader() -> Any:
@@ -308,7 +243,7 @@ def scope_not_found(scope: str, registry: Registry[Any]) -> ScopeNotFoundError:
     shown = scope if len(scope) <= 200 else f"{scope[:100]}... ({len(scope)} characters)"
     return ScopeNotFoundError(
         f"scope {shown!r} is unknown: no registry has it {why} (asked from the "
-        f"{registry._where()} registry).{hint} Install the codebase that provides it, "
+        f"{where(registry)} registry).{hint} Install the codebase that provides it, "
         "or check `registry-core tree`",
         scope=scope,
         known=known,

@@ -1,4 +1,14 @@
-"""The one narrow hook the registry tree asks about loading.
+"""The hooks of the registry tree: what it asks of the layers above it.
+
+The tree (``registry.py``, ``_node``, ``_resolve``, ``_tree``) never imports
+discovery, validation, the help of a miss or the package root. It is handed
+two things instead: a :class:`Loader` (below; ``_tree.loader``) and the
+:class:`Services` the package root installs here (``set_services``, with
+``registry_core._services``): the real loader, the error of a miss with its
+help, the error of an unknown scope, and ``Registry.validate``.
+
+The loader
+----------
 
 The tree (``registry.py``) knows nothing of plugins, entry points, threads that
 import them or what a failed import must undo. Whenever one of those could
@@ -15,17 +25,20 @@ matter it asks the loader it was handed, through the five methods of
 - ``load_locations``: import a registry's ``locations``, once.
 
 Until something needs loading, the installed loader is :data:`LAZY`: it
-answers what it can without importing anything, and otherwise imports the
-real one (``registry_core.discovery``), which replaces it. ``import
-registry_core`` therefore imports no loader, scans nothing.
+answers what it can without importing anything, and otherwise asks the
+services for the real one (importing ``registry_core.discovery``, which
+replaces it). ``import registry_core`` therefore imports no loader, scans
+nothing.
 """
 
 from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Any, Protocol
 
+    from registry_core.errors import NotRegisteredError, ScopeNotFoundError
     from registry_core.registry import Registry
 
     class Loader(Protocol):
@@ -47,8 +60,25 @@ if TYPE_CHECKING:
         def load_locations(self, registry: Registry[Any]) -> None:
             """Import the ``locations`` of ``registry`` unless done; raise their error."""
 
+    class Services(Protocol):
+        """What the tree asks of the layers above it, on first need only."""
 
-__all__ = ["LAZY", "NOT_A_PLUGIN", "PARTIAL", "READY"]
+        def loader(self) -> Loader:
+            """The real loader (importing discovery, which installs it)."""
+
+        def not_registered(self, registry: Registry[Any], key: str) -> NotRegisteredError:
+            """The error for a miss of ``key`` from ``registry``, with its help."""
+
+        def scope_not_found(self, scope: str, registry: Registry[Any]) -> ScopeNotFoundError:
+            """The error for a scope that no registry and no installed plugin has."""
+
+        def validate(
+            self, cfg: Any, registry: Registry[Any], default_args: Mapping[str, Any] | None
+        ) -> Any:
+            """``registry_core.validate(cfg, registry, default_args=...)``."""
+
+
+__all__ = ["LAZY", "NOT_A_PLUGIN", "PARTIAL", "READY", "services", "set_services"]
 
 #: ``settle`` answers: no installed plugin has the scope (nothing to load);
 NOT_A_PLUGIN = 0
@@ -83,10 +113,28 @@ class _Lazy:
 
 
 def _real() -> Loader:
-    from registry_core.discovery import loader
-
-    return loader()
+    return services.loader()
 
 
 #: The loader in use until ``registry_core.discovery`` installs its own.
 LAZY = _Lazy()
+
+
+class _NotInstalled:
+    """The services before the package root installs them (it does so first)."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(
+            f"registry_core's services are not installed (asked for {name!r}): import "
+            "registry_core, whose package root installs them"
+        )
+
+
+#: What the tree asks of the layers above it; ``set_services`` replaces it.
+services: Services = _NotInstalled()
+
+
+def set_services(new: Services) -> None:
+    """Install the services the tree asks; the package root does, once."""
+    global services
+    services = new

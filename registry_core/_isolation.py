@@ -104,7 +104,7 @@ def _forget_plugin_modules(before: frozenset[str], old_nodes: set[int]) -> None:
                     packages.update(loc.partition(".")[0] for loc in node._locations)
     discovery = _modules().get("registry_core.discovery")
     if discovery is not None:
-        units = list(discovery.loader()._plugins.values())
+        units = discovery.loader().plugins()
         packages.update(unit.record.module.partition(".")[0] for unit in units)
         # Codebases built on MMEngine stay imported: MMEngine keeps the registries
         # they made (it refuses a second child of a scope), and the bridge attaches

@@ -27,9 +27,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from registry_core._node import Node
     from registry_core.registry import Registry
 
-__all__ = ["add_note", "build_note", "summary"]
+__all__ = ["add_note", "build_note", "summary", "where"]
 
 _PLAIN = (str, bytes, int, float, complex, bool, type(None), list, tuple, dict, set, frozenset)
 _SUMMARY: Any = None
@@ -105,6 +106,11 @@ def build_note(registry: Registry[Any], obj_type: Any) -> str:
     """The note added to an exception raised while building ``obj_type``."""
     what = obj_type if isinstance(obj_type, str) else getattr(obj_type, "__qualname__", obj_type)
     return (
-        f"while building type {what!r} from the {registry._where()} registry "
+        f"while building type {what!r} from the {where(registry)} registry "
         f"(scope {registry.scope!r})"
     )
+
+
+def where(registry: Node) -> str:
+    """How messages name a registry: ``scope::name``, e.g. ``'toydet::model'``."""
+    return f"{registry.scope}::{registry.name}"

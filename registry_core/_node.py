@@ -13,7 +13,8 @@ from __future__ import annotations
 from _weakref import ref
 from types import MappingProxyType
 
-from registry_core import _resolve, _tree
+from registry_core import _tree
+from registry_core._messages import where
 from registry_core._tree import LOCK
 from registry_core.errors import ScopeConflictError
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
     from registry_core.registry import Registry
 
-__all__ = ["Node"]
+__all__ = ["Node", "home", "origin", "search", "walk"]
 
 #: Cached lookups per registry stop growing past this many keys.
 _CACHE_LIMIT = 4096
@@ -112,7 +113,7 @@ class Node:
         existing = self._children.get(scope)
         if existing is not None and existing._origin != child._origin:
             raise ScopeConflictError(
-                f"scope {scope!r} already has a child of the {self._where()} registry, "
+                f"scope {scope!r} already has a child of the {where(self)} registry, "
                 f"created by module {existing._origin!r}; module {child._origin!r} "
                 f"cannot attach another. Give one of them a different scope",
                 scope=scope,
@@ -166,17 +167,6 @@ class Node:
                     return node
         return None
 
-    def _registry_for_scope(self, scope: str, strict: bool) -> Registry[Any]:
-        """The registry of ``scope`` in this tree, else this registry.
-
-        With ``strict``, a scope that no live registry and no discovered
-        plugin knows raises ``ScopeNotFoundError``.
-        """
-        node = self._node_cache.get(scope)
-        if node is not None:
-            return node
-        return _resolve.registry_for_scope(self, scope, strict)  # type: ignore[arg-type]
-
     def _store(self, cache: dict[str, Any], key: str, value: Any, stamp: tuple[int, int]) -> None:
         """Remember a lookup's answer, unless its tree (or the set of scopes)
         changed since the lookup took its ``_stamp``."""
@@ -190,5 +180,25 @@ class Node:
                     if caching is None or caching() is not root:  # (ids are reused)
                         _tree.CACHING[id(root)] = ref(root)
 
-    def _where(self) -> str:
-        return f"{self._scope}::{self._name}"
+
+# -- what other modules read of a node (its owner is this module) --------------
+
+
+def origin(node: Node) -> str:
+    """The module whose code created ``node``."""
+    return node._origin
+
+
+def home(node: Node) -> str | None:
+    """The module whose import created ``node`` (``None``: none was importing)."""
+    return node._home
+
+
+def walk(node: Node) -> Iterator[Registry[Any]]:
+    """``node`` and its descendants, breadth-first."""
+    return node._walk()
+
+
+def search(node: Node, scope: str) -> Registry[Any] | None:
+    """The node of ``scope``: ``node``'s subtree first, then its root's tree. Loads nothing."""
+    return node._search(scope)

@@ -16,6 +16,7 @@ import pickle
 
 from registry_core import _hook
 from registry_core import _tree as _registry
+from registry_core._messages import where
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def reduce_registry(registry: Registry[Any]) -> tuple[Any, ...]:
     home, name = root._home, root.name
     if home is None:
         raise pickle.PicklingError(
-            f"cannot pickle the {registry._where()} registry: its root {name!r} was not "
+            f"cannot pickle the {where(registry)} registry: its root {name!r} was not "
             "created while a module was being imported, so no process can create it "
             "again by importing one; only a root created once, at module level, can pickle "
             "by reference"
@@ -40,7 +41,7 @@ def reduce_registry(registry: Registry[Any]) -> tuple[Any, ...]:
     twins = _roots_of(home, name)
     if twins != [root]:
         raise pickle.PicklingError(
-            f"cannot pickle the {registry._where()} registry: module {home!r} created "
+            f"cannot pickle the {where(registry)} registry: module {home!r} created "
             f"{len(twins)} live roots named {name!r}, so the name does not say which one; "
             "only a root created once, at module level, can pickle by reference: give "
             "each root its own name"
@@ -59,17 +60,17 @@ def restore_registry(
     """Find the registry ``reduce_registry`` described, in this process."""
     import importlib
 
-    where = f"registry {name!r} under root {root_name!r} of module {module!r}, scopes {path}"
+    what = f"registry {name!r} under root {root_name!r} of module {module!r}, scopes {path}"
     try:
         importlib.import_module(module)
     except Exception as exc:
         raise pickle.UnpicklingError(
-            f"cannot unpickle {where}: importing {module!r} failed"
+            f"cannot unpickle {what}: importing {module!r} failed"
         ) from exc
     roots = _roots_of(module, root_name)
     if len(roots) != 1:
         raise pickle.UnpicklingError(
-            f"cannot unpickle {where}: importing {module!r} created "
+            f"cannot unpickle {what}: importing {module!r} created "
             f"{'no root' if not roots else f'{len(roots)} roots'} named {root_name!r}"
         )
     node = roots[0]
@@ -79,19 +80,19 @@ def restore_registry(
             state = _registry.loader.settle(scope, child is not None)
         except Exception as exc:
             raise pickle.UnpicklingError(
-                f"cannot unpickle {where}: loading scope {scope!r} failed"
+                f"cannot unpickle {what}: loading scope {scope!r} failed"
             ) from exc
         if state != _hook.NOT_A_PLUGIN:
             child = node.children.get(scope)
         if child is None:
             raise pickle.UnpicklingError(
-                f"cannot unpickle {where}: no child of scope {scope!r} under the "
-                f"{node._where()} registry in this process, and no installed plugin provides it"
+                f"cannot unpickle {what}: no child of scope {scope!r} under the "
+                f"{where(node)} registry in this process, and no installed plugin provides it"
             )
         node = child
     if node.name != name:
         raise pickle.UnpicklingError(
-            f"cannot unpickle {where}: the node found is named {node.name!r}"
+            f"cannot unpickle {what}: the node found is named {node.name!r}"
         )
     return node
 

@@ -12,14 +12,18 @@ from __future__ import annotations
 from _collections_abc import Mapping
 
 from registry_core._messages import add_note, build_note, summary
+from registry_core._node import Node
+from registry_core._resolve import registry_for_scope
 from registry_core._scope import CURRENT
-from registry_core.registry import PLAIN_DICT_BUILDERS, Registry
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
-__all__ = ["build_from_cfg"]
+    from registry_core.registry import Registry
+
+__all__ = ["PLAIN_DICT_BUILDERS", "build_from_cfg"]
 
 _current_scope = CURRENT.get
 
@@ -72,7 +76,7 @@ def build_from_cfg(
         raise TypeError(
             f"cfg must be a mapping (e.g. a dict), got {type(cfg).__name__}: {summary(cfg)}"
         )
-    if not isinstance(registry, Registry):
+    if not isinstance(registry, Node):
         raise TypeError(f"registry must be a Registry, got {type(registry).__name__}")
     if default_args is not None:
         if not isinstance(default_args, Mapping):
@@ -81,6 +85,16 @@ def build_from_cfg(
             )
         for key, value in default_args.items():
             args.setdefault(key, value)
+    return _build(args, registry, cfg)
+
+
+def _build(args: dict[str, Any], registry: Registry[Any], cfg: Mapping[str, Any]) -> Any:
+    """``args`` is a new dict: the config and its defaults merged.
+
+    (``Registry.build`` holds the one fast path: a plain dict whose type is in
+    the lookup cache. Here the type is looked up as ``registry[type]``, whose
+    cached answer costs one dict lookup.)
+    """
     if "type" not in args:
         raise KeyError(
             f"the config has no 'type' (and default_args give none): {summary(cfg, 200)}"
@@ -93,21 +107,8 @@ def build_from_cfg(
                 return _call(scoped, obj_type, args)
     current = _current_scope()
     if current is not None:
-        registry = registry._registry_for_scope(current, strict=False)
-    # The common case, inline: a registered name already in the lookup cache.
-    # Whatever happens next runs outside the handler, so that a constructor's
-    # error never shows an internal KeyError "during handling of" it.
-    try:
-        obj_cls = registry._cache[obj_type]
-    except (KeyError, TypeError):  # not cached yet, a callable type, or unhashable
-        obj_cls = None
-    if obj_cls is None:
-        return _call(registry, obj_type, args)
-    try:
-        return obj_cls(**args)
-    except Exception as exc:
-        add_note(exc, build_note(registry, obj_type))
-        raise
+        registry = registry_for_scope(registry, current, strict=False)
+    return _call(registry, obj_type, args)
 
 
 def _call(registry: Registry[Any], obj_type: Any, args: dict[str, Any]) -> Any:
@@ -127,4 +128,7 @@ def _call(registry: Registry[Any], obj_type: Any, args: dict[str, Any]) -> Any:
         raise
 
 
-PLAIN_DICT_BUILDERS.add(build_from_cfg)
+#: Build functions that build a plain ``dict`` config exactly as
+#: ``build_from_cfg`` does (``torch.py`` adds its own). For them,
+#: ``Registry.build`` runs its fast path (a type in the lookup cache) itself.
+PLAIN_DICT_BUILDERS: set[Callable[..., Any]] = {build_from_cfg}

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from registry_core import _keys, _resolve, _tree
-from registry_core._messages import add_note, build_note, summary
+from registry_core import _hook, _keys, _resolve, _tree
+from registry_core._messages import add_note, build_note, summary, where
 from registry_core._node import Node
 from registry_core._scope import CURRENT, ScopeSwitch
 from registry_core._tree import LOCK, known_scopes, live_roots, set_loader
+from registry_core.build import PLAIN_DICT_BUILDERS, build_from_cfg
 from registry_core.errors import DuplicateRegistrationError, NotRegisteredError
 
 TYPE_CHECKING = False
@@ -52,7 +53,15 @@ else:
             return GenericAlias(cls, item)
 
 
-__all__ = ["LOCK", "PLAIN_DICT_BUILDERS", "Registry", "known_scopes", "live_roots", "set_loader"]
+__all__ = [
+    "LOCK",
+    "PLAIN_DICT_BUILDERS",
+    "Registry",
+    "known_scopes",
+    "live_roots",
+    "own_names",
+    "set_loader",
+]
 
 _current_scope = CURRENT.get
 
@@ -137,7 +146,7 @@ class Registry(Node, _Generic[T]):
         # lookup, written only by the loader.
         self._locations_done = not self._locations
         if build_func is None:
-            build_func = parent._build_func if parent is not None else _default_build_func()
+            build_func = parent._build_func if parent is not None else build_from_cfg
         self._build_func: BuildFunc = build_func
         self._plain_builder = build_func in PLAIN_DICT_BUILDERS
 
@@ -257,7 +266,7 @@ class Registry(Node, _Generic[T]):
                     if existing is not None and existing is not obj:
                         old, new = _keys.describe(existing), _keys.describe(obj)
                         raise DuplicateRegistrationError(
-                            f"{n!r} is already registered in the {self._where()} registry "
+                            f"{n!r} is already registered in the {where(self)} registry "
                             f"by {old}; refusing {new}. Register it under another name, "
                             f"or pass force=True to replace it",
                             name=n,
@@ -351,16 +360,15 @@ class Registry(Node, _Generic[T]):
     def _resolve(self, key: str) -> T | None:
         _check_key(key)
         stamp = self._stamp()
-        obj, final = _resolve.lookup(self, key)
-        if obj is not None and final:
+        trace = _resolve.resolve(self, key)
+        obj = trace.obj
+        if obj is not None and trace.final and type(key) is str:
             self._store(self._cache, key, obj, stamp)
         return obj  # type: ignore[no-any-return]
 
     def _not_registered(self, key: str) -> NotRegisteredError:
         """The error for a miss of ``key``, with its help (error path only)."""
-        from registry_core._help import not_registered
-
-        return not_registered(self, key)
+        return _hook.services.not_registered(self, key)
 
     # -- listing ------------------------------------------------------------
 
@@ -395,11 +403,15 @@ class Registry(Node, _Generic[T]):
         """
         if scope is None:
             current = _current_scope()
-            found = self if current is None else self._registry_for_scope(current, strict=False)
+            found = (
+                self
+                if current is None
+                else _resolve.registry_for_scope(self, current, strict=False)
+            )
             return ScopeSwitch(None, found)
         if not isinstance(scope, str):
             raise TypeError(f"a scope must be a str or None, got {type(scope).__name__}")
-        return ScopeSwitch(scope, self._registry_for_scope(scope, strict=True))
+        return ScopeSwitch(scope, _resolve.registry_for_scope(self, scope, strict=True))
 
     def build(self, cfg: Mapping[str, Any] | Any, *args: Any, **kwargs: Any) -> Any:
         """Build an object from a config: ``build_func(cfg, *args, **kwargs, registry=self)``.
@@ -411,29 +423,28 @@ class Registry(Node, _Generic[T]):
             >>> R.build(dict(type='pair', a=1), default_args=dict(b=2))
             (1, 2)
         """
-        if args or kwargs:
+        if args or kwargs or not self._plain_builder or type(cfg) is not dict or "_scope_" in cfg:
             return self._build_func(cfg, *args, **kwargs, registry=self)
-        if self._plain_builder and type(cfg) is dict and "_scope_" not in cfg:
-            # build_from_cfg's common case, inline to save a call on the hot
-            # path: a dict config whose type is a name already in the lookup
-            # cache of the registry of the default scope (or of this one).
-            # Only final answers are cached, so a hit never sees a plugin
-            # half-imported; anything else goes through build_func below.
-            current = _current_scope()
-            node = self if current is None else self._node_cache.get(current)
-            if node is not None:
-                kwargs = cfg.copy()
+        # The one fast path (``build_from_cfg`` has none): a dict config whose
+        # type is a name already in the lookup cache of the registry of the
+        # default scope (or of this one). Only final answers are cached, so a
+        # hit never sees a plugin half-imported; anything else goes through
+        # build_func, which builds it as build_from_cfg does.
+        current = _current_scope()
+        node = self if current is None else self._node_cache.get(current)
+        if node is not None:
+            kwargs = cfg.copy()
+            try:
+                obj_type = kwargs.pop("type")
+                obj_cls: Any = node._cache[obj_type]
+            except (KeyError, TypeError):
+                pass  # (the constructor runs outside this handler: no chained KeyError)
+            else:
                 try:
-                    obj_type = kwargs.pop("type")
-                    obj_cls: Any = node._cache[obj_type]
-                except (KeyError, TypeError):
-                    pass  # (the constructor runs outside this handler: no chained KeyError)
-                else:
-                    try:
-                        return obj_cls(**kwargs)
-                    except Exception as exc:
-                        add_note(exc, build_note(node, obj_type))
-                        raise
+                    return obj_cls(**kwargs)
+                except Exception as exc:
+                    add_note(exc, build_note(node, obj_type))
+                    raise
         return self._build_func(cfg, registry=self)
 
     # -- presentation and pickling -----------------------------------------
@@ -442,7 +453,7 @@ class Registry(Node, _Generic[T]):
         children = ", ".join(sorted(self._children))
         count = len(self._module_dict)
         return (
-            f"<Registry {self._where()} with {count} name{'s' if count != 1 else ''}"
+            f"<Registry {where(self)} with {count} name{'s' if count != 1 else ''}"
             + (f", children: {children}" if children else "")
             + ">"
         )
@@ -454,9 +465,12 @@ class Registry(Node, _Generic[T]):
 
     def validate(self, cfg: Any, default_args: Mapping[str, Any] | None = None) -> Any:
         """``registry_core.validate(cfg, self, default_args=...)``: check, build nothing."""
-        from registry_core.validation import validate
+        return _hook.services.validate(cfg, self, default_args)
 
-        return validate(cfg, self, default_args=default_args)
+
+def own_names(registry: Registry[Any]) -> Mapping[str, Any]:
+    """A read-only view of ``registry``'s own names as they are (imports no locations)."""
+    return registry._module_view
 
 
 def _first(item: tuple[str, Any]) -> str:
@@ -466,15 +480,3 @@ def _first(item: tuple[str, Any]) -> str:
 def _check_key(key: object) -> None:
     if not isinstance(key, str):
         raise TypeError(f"registry keys are str, got {type(key).__name__}: {summary(key)}")
-
-
-#: Build functions that build a plain ``dict`` config exactly as
-#: ``build_from_cfg`` does; ``build.py`` and ``torch.py`` add theirs. For them,
-#: ``Registry.build`` runs the common case inline.
-PLAIN_DICT_BUILDERS: set[BuildFunc] = set()
-
-
-def _default_build_func() -> BuildFunc:
-    from registry_core.build import build_from_cfg
-
-    return build_from_cfg

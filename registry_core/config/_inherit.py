@@ -99,6 +99,12 @@ def load_file(
     entry = _cache.get(path, trusted)
     if entry is not None:
         return entry, entry.take()
+    if path.endswith(".py") and not chain:
+        from registry_core.config import _pure_python
+
+        known = _pure_python.cached(path, trusted)
+        if known is not None:
+            return known.entry, known.config()
     suffix = os.path.splitext(path)[1]
     if suffix not in SUFFIXES:
         raise ConfigError(
@@ -107,13 +113,20 @@ def load_file(
             file=path,
         )
     stat, raw = _read(path)
-    text, environment = substitute_text(path, raw)
     tree = None
+    if suffix == ".py":
+        from registry_core.config import _pure_python
+
+        tree, pure = _pure_python.detect(path, raw)
+        if pure and tree is not None:  # MMEngine reads it as pure-Python: no {{ }}, no _base_
+            return _pure_python.load_entry(path, trusted, chain, raw, tree)
+    text, environment = substitute_text(path, raw)
     lines: dict[str, int] = {}
     if suffix == ".py":
         from registry_core.config import _python
 
-        tree = _python.parse(path, text)
+        if tree is None or text != raw:
+            tree = _python.parse(path, text)
         names, base_line = _python.base_entries(path, text, tree)
         lines = _python.name_lines(tree)
     else:

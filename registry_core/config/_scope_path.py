@@ -39,10 +39,10 @@ def find_scope_config(entry: str, file: str, line: int | None) -> str:
         ConfigError: no installed codebase has that scope, two do, or its
             package has no such config file.
     """
-    import registry_core
+    from registry_core.discovery import available_scopes
 
     scope, _, relative = entry.partition("::")
-    info = registry_core.available_scopes().get(scope)
+    info = available_scopes().get(scope)
     where = _where(file, line)
     if info is not None and info.status == "conflict":
         raise ConfigError(
@@ -62,7 +62,7 @@ def find_scope_config(entry: str, file: str, line: int | None) -> str:
         owner = ""
     folders = _package_folders(package) if package else []
     if not folders:
-        known = ", ".join(sorted(registry_core.available_scopes())) or "none"
+        known = ", ".join(sorted(available_scopes())) or "none"
         raise ConfigError(
             f"{where}: the base {entry!r} names the scope {scope!r}, but no installed "
             f"distribution advertises it and no package of that name is installed "

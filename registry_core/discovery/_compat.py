@@ -65,11 +65,21 @@ def _may_name_us(requirement: str) -> bool:
     return head.startswith(_SELF)
 
 
-def running_version() -> str:
-    """The running ``registry_core.__version__``."""
-    import registry_core
+_RUNNING: list[str] = []  # the running version, once found
 
-    return registry_core.__version__
+
+def running_version() -> str:
+    """The running ``registry_core.__version__``: the installed ``registry-core``
+    distribution's version, else (running uninstalled) the source tree's.
+
+    Found once; the package root's ``__version__`` is this.
+    """
+    if not _RUNNING:
+        from registry_core._version import VERSION
+        from registry_core.discovery._scan import find_version
+
+        _RUNNING.append(find_version("registry-core", sys.path) or VERSION)
+    return _RUNNING[0]
 
 
 def check(record: EntryPointRecord) -> IncompatiblePluginError | None:

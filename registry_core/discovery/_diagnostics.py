@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from registry_core.discovery._layout import read_file
-from registry_core.discovery._metadata import is_version, parse_header
+from registry_core.discovery._metadata import is_version, parse_header, unreadable
 from registry_core.discovery._records import GROUP, Diagnostic
 
 TYPE_CHECKING = False
@@ -87,14 +87,5 @@ def older(
         "installed there (the one whose files Python imports), delete this folder; "
         f"otherwise delete the other one, or reinstall: pip install --force-reinstall "
         f"{project}."
-    )
-    return Diagnostic(path=meta.path, distribution=name, message=message)
-
-
-def unreadable(meta: MetaDir, path: str, exc: OSError, name: str | None) -> Diagnostic:
-    """The diagnostic for a metadata file that exists but cannot be read."""
-    message = (
-        f"cannot read {path} ({exc.strerror or exc}), so the distribution is ignored. "
-        f"Fix the file or reinstall it: pip install --force-reinstall {name or meta.folder_name}"
     )
     return Diagnostic(path=meta.path, distribution=name, message=message)

@@ -6,6 +6,7 @@ unit, and every later lookup of the scope raises a fresh copy.
 
 from __future__ import annotations
 
+from registry_core._messages import where
 from registry_core.discovery._units import BLOCK_VAR
 from registry_core.errors import PluginLoadError
 
@@ -86,14 +87,14 @@ def location_note(registry: Registry[Any], location: str) -> str:
     """The note on an exception a ``locations`` module raised."""
     return (
         f"while importing {location!r}, listed in the locations of the "
-        f"{registry._where()} registry (created by {registry._origin!r})"
+        f"{where(registry)} registry (created by {registry._origin!r})"
     )
 
 
 def location_failed(registry: Registry[Any], location: str, exc: BaseException) -> PluginLoadError:
     """A ``locations`` module raised ``SystemExit`` or the like: never end the host."""
     return PluginLoadError(
-        f"importing {location!r}, listed in the locations of the {registry._where()} registry "
+        f"importing {location!r}, listed in the locations of the {where(registry)} registry "
         f"(created by {registry._origin!r}), raised {type(exc).__name__}: {exc}. Its names "
         f"cannot be looked up until it imports; fix {location!r}",
         scope=registry.scope,

@@ -193,6 +193,12 @@ class Loader:
         self.ensure_scanned()
         return self._plugins.get(scope)
 
+    def plugins(self) -> list[PluginUnit]:
+        """Every plugin unit the scan found, by scope."""
+        self.ensure_scanned()
+        with self._cond:
+            return list(self._plugins.values())
+
     def loading_scopes(self) -> set[str]:
         """The scopes whose plugin a thread is importing right now."""
         with self._cond:

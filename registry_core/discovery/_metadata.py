@@ -36,6 +36,7 @@ __all__ = [
     "parse_value",
     "read_plugin",
     "requires_from_egg_info",
+    "unreadable",
 ]
 
 _ENTRY_POINTS = os.sep + "entry_points.txt"
@@ -318,8 +319,6 @@ def read_plugin(
     name, version, requires = parse_header(header)
     ep_path = meta.path + _ENTRY_POINTS
     if isinstance(data, OSError):
-        from registry_core.discovery._diagnostics import unreadable
-
         diagnostics.append(unreadable(meta, ep_path, data, name))
         return
     reinstall = f"Reinstall it: pip install --force-reinstall {name or meta.folder_name}"
@@ -406,3 +405,12 @@ def _egg_info_requires(meta: MetaDir, diagnose: Callable[[str], None]) -> tuple[
     if data is None:
         return ()
     return requires_from_egg_info(data.decode("utf-8", "replace"))
+
+
+def unreadable(meta: MetaDir, path: str, exc: OSError, name: str | None) -> Diagnostic:
+    """The diagnostic for a metadata file that exists but cannot be read."""
+    message = (
+        f"cannot read {path} ({exc.strerror or exc}), so the distribution is ignored. "
+        f"Fix the file or reinstall it: pip install --force-reinstall {name or meta.folder_name}"
+    )
+    return Diagnostic(path=meta.path, distribution=name, message=message)

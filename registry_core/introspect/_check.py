@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass
 
 from registry_core._help import empty_plugin_cause
+from registry_core._node import origin, walk
 from registry_core.discovery import (
     BLOCK_VAR,
     load_all,
@@ -148,7 +149,7 @@ def check() -> Report:
     names: dict[str, int] = {}
     shipped = {id(root) for root in ROOTS.values()}
     for root in live_roots():
-        for node in root._walk():
+        for node in walk(root):
             try:
                 count = len(node)
             except (Exception, SystemExit) as exc:
@@ -259,9 +260,9 @@ def _claims(scope: str) -> list[str]:
 
 def _locations_problem(node: Registry[Any], exc: BaseException, table: ScopeTable) -> Problem:
     distribution, version, _ = _provider(node.scope, table)
-    origin = node._origin
+    creator = origin(node)
     if distribution is None:
-        action = f"fix module {origin!r}, which created the registry"
+        action = f"fix module {creator!r}, which created the registry"
         who = f"the {node.scope}::{node.name} registry"
     else:
         action = (
@@ -278,7 +279,7 @@ def _locations_problem(node: Registry[Any], exc: BaseException, table: ScopeTabl
         summary=f"{who} cannot import the modules that register its {node.name} names",
         message=_locations_message(node, exc, table),
         cause=exception_line(exc),
-        location=raised_at(exc, origin),
+        location=raised_at(exc, creator),
         action=action,
     )
 

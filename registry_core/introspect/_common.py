@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from registry_core import _keys
+from registry_core._node import origin
 from registry_core.discovery import (
     BLOCK_VAR,
 )
@@ -53,7 +54,7 @@ def _locations_message(registry: Registry[Any], exc: BaseException, table: Scope
     what = f"importing {location!r}, a location" if location else "importing the locations"
     distribution = _provider(registry.scope, table)[0]
     if distribution is None:
-        fix = f"fix module {registry._origin!r}, which created the registry"
+        fix = f"fix module {origin(registry)!r}, which created the registry"
     else:
         fix = (
             f"fix or reinstall {distribution} (pip install --force-reinstall {distribution}), "

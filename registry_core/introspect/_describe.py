@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from registry_core import _keys
+from registry_core._help import not_registered
+from registry_core._importref import ImportRef
 from registry_core._messages import summary
+from registry_core._node import walk
+from registry_core._resolve import resolve
 from registry_core.discovery import (
     load_all,
 )
@@ -24,7 +27,7 @@ from registry_core.introspect._common import (
 from registry_core.introspect._listing import (
     _targets,
 )
-from registry_core.registry import Registry
+from registry_core.registry import Registry, own_names
 from registry_core.roots import ROOTS
 
 TYPE_CHECKING = False
@@ -195,7 +198,7 @@ def describe(key: str, registry: str | Registry[Any] | None = None) -> Resolutio
     targets = _targets(registry)
     table = load_all()
     for root in ROOTS.values():  # so that a miss names every scope that has the name
-        for node in root._walk():
+        for node in walk(root):
             _count(node, table)
     hits: list[Description] = []
     misses: list[Miss] = []
@@ -206,15 +209,32 @@ def describe(key: str, registry: str | Registry[Any] | None = None) -> Resolutio
             misses.append(Miss(label, exc))
             continue
         if obj is None:
-            misses.append(Miss(label, top._not_registered(key)))
+            misses.append(Miss(label, not_registered(top, key)))
         else:
             hits.append(_describe(key, label, top, obj, table))
+    if not hits and type(key) is str and "." in key:  # an import path, as configs write
+        as_import = [h for h in _import_hits(ImportRef(key), targets, table) if h is not None]
+        hits = as_import or hits
     requested = None if registry is None else targets[0][0]
     return Resolution(key, requested, tuple(hits), () if hits else tuple(misses))
 
 
+def _import_hits(
+    key: ImportRef, targets: list[tuple[str, Registry[Any]]], table: ScopeTable
+) -> list[Description | None]:
+    """The hits of ``key`` read as an import path (``'mmpretrain.models.ResNet'``)."""
+    hits: list[Description | None] = []
+    for label, top in targets:
+        try:
+            obj = top.get(key)
+        except Exception:  # the key's own misses are reported already
+            continue
+        hits.append(None if obj is None else _describe(key, label, top, obj, table))
+    return hits
+
+
 def _describe(key: str, label: str, top: Registry[Any], obj: Any, table: ScopeTable) -> Description:
-    holder, name = _holder(top, key, obj)
+    holder, name = _holder(top, key)
     kind = _kind(obj)
     distribution, version, _ = _provider(holder.scope, table)
     return Description(
@@ -222,7 +242,7 @@ def _describe(key: str, label: str, top: Registry[Any], obj: Any, table: ScopeTa
         registry=label,
         scope=holder.scope,
         name=name,
-        aliases=tuple(n for n, o in holder._module_dict.items() if o is obj and n != name),
+        aliases=tuple(n for n, o in own_names(holder).items() if o is obj and n != name),
         kind=kind,
         qualname=_qualname(obj),
         signature=_signature(obj, kind),
@@ -234,27 +254,11 @@ def _describe(key: str, label: str, top: Registry[Any], obj: Any, table: ScopeTa
     )
 
 
-def _holder(top: Registry[Any], key: str, obj: Any) -> tuple[Registry[Any], str]:
-    """The registry that holds ``obj`` for ``top[key]``, and the name it is under.
-
-    Mirrors the lookup: each scope of the key is found from the previous
-    registry (its subtree first, then its root's tree), the name from the last
-    registry upwards.
-    """
-    node = top
-    scope, rest = _keys.split_key(key)
-    while scope is not None:
-        found = node._search(scope)
-        if found is None:  # pragma: no cover - the lookup just found it
-            break
-        node = found
-        scope, rest = _keys.split_key(rest)
-    ancestor: Registry[Any] | None = node
-    while ancestor is not None:
-        if ancestor._module_dict.get(rest) is obj:
-            return ancestor, rest
-        ancestor = ancestor.parent
-    return node, rest  # pragma: no cover
+def _holder(top: Registry[Any], key: str) -> tuple[Registry[Any], str]:
+    """The registry that holds ``top[key]``, and the name it is under (the
+    lookup just found it: the trace loads nothing)."""
+    trace = resolve(top, key, load=False)
+    return trace.holder or trace.searched, trace.name
 
 
 def _definition(obj: Any) -> Any:

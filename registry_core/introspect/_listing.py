@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from registry_core import _keys
+from registry_core._node import walk
 from registry_core.discovery import (
     load_all,
 )
@@ -197,7 +198,7 @@ def _walk_paths(top: Registry[Any]) -> Iterator[tuple[Registry[Any], tuple[str, 
     queue: list[tuple[Registry[Any], tuple[str, ...]]] = [(top, ())]
     for node, path in queue:
         yield node, path
-        queue.extend((child, (*path, scope)) for scope, child in node._children.items())
+        queue.extend((child, (*path, scope)) for scope, child in node.children.items())
 
 
 def _group(items: list[tuple[str, Any]]) -> list[tuple[Any, list[str]]]:
@@ -214,7 +215,7 @@ def _check_scope(scope: str, table: ScopeTable) -> None:
         raise TypeError(f"a scope must be a str, got {type(scope).__name__}")
     known = set(table)
     for root in ROOTS.values():
-        known.update(node.scope for node in root._walk())
+        known.update(node.scope for node in walk(root))
     if scope in known:
         return
     close = _keys.close_matches(scope, known)

@@ -143,7 +143,7 @@ def scope_tree() -> ScopeTree:
 def _node(label: str, registry: Registry[Any], table: ScopeTable) -> Node:
     names, error = _count(registry, table)
     distribution, version, status = _provider(registry.scope, table)
-    children = sorted(registry._children.items())
+    children = sorted(registry.children.items())
     return Node(
         registry=label,
         name=registry.name,

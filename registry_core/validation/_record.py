@@ -11,6 +11,7 @@ from __future__ import annotations
 from _collections_abc import Mapping
 
 from registry_core import _keys
+from registry_core._messages import where
 from registry_core._paths import format_path
 from registry_core.validation import _resolve
 from registry_core.validation._annotations import REJECT, describe_value
@@ -69,7 +70,7 @@ class Recorder:
             code=code,
             severity=severity,
             message=" ".join(message.split()),
-            registry=None if registry is None else registry._where(),
+            registry=None if registry is None else where(registry),
             type=type_,
             target=None if plan is None else plan.target,
             file=None if location is None else location.file,
@@ -258,7 +259,7 @@ class Recorder:
             (),
             "plugin-error",
             ERROR,
-            f"type {type_!r} cannot be looked up in the {base._where()} registry: "
+            f"type {type_!r} cannot be looked up in the {where(base)} registry: "
             f"{type(exc).__name__}: {exc}" + "".join(f" ({note})" for note in _notes(exc)),
             registry=base,
             type_=type_,
@@ -306,20 +307,20 @@ class Recorder:
         similar = list(dict.fromkeys(s for m in misses for s in m.suggestions))[:3]
         miss = misses[0]
         if len(bases) > 1:
-            where = "in no root registry"
+            place = "in no root registry"
         else:
-            where = f"not in the {miss.registry._where()} registry"
+            place = f"not in the {where(miss.registry)} registry"
             if parent is not None or (self.registry is not None and cell[0] is not None):
-                where += " (nor in another root)"
+                place += " (nor in another root)"
         if miss.missing_node is not None:
-            where += f"; scope {miss.missing_node!r} has no registry under this root"
+            place += f"; scope {miss.missing_node!r} has no registry under this root"
         hint = "; did you mean " + " or ".join(map(repr, similar)) + "?" if similar else ""
         self._add(
             cell,
             (),
             "unknown-type",
             ERROR,
-            f"unknown type {type_!r}: it is {where}{hint}",
+            f"unknown type {type_!r}: it is {place}{hint}",
             registry=miss.registry if len(bases) == 1 else None,
             type_=type_,
             suggestions=similar,
@@ -333,7 +334,7 @@ class Recorder:
         hits: list[tuple[Any, Registry[Any]]],
         parent: Registry[Any] | None,
     ) -> Owner:
-        roots = sorted({last.root._where() for _, last in hits})
+        roots = sorted({where(last.root) for _, last in hits})
         self._add(
             cell,
             (),

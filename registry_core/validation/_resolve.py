@@ -10,6 +10,9 @@ Small steps, each mirroring one step of a lookup:
 - :func:`diagnose` -- for a miss: is it the key's scope that nobody knows
   (``unknown-scope``) or the name (``unknown-type``), and what is close.
 
+Each step is one call to the library's one resolution (``registry_core._resolve``)
+and its one suggestions rule (``registry_core._suggest``).
+
 Lookups run only what a lookup runs: the plugin modules of the scopes a key
 names, and registry ``locations``.
 """
@@ -17,16 +20,17 @@ names, and registry ``locations``.
 from __future__ import annotations
 
 from registry_core import _keys
-from registry_core.errors import ScopeNotFoundError
+from registry_core._help import scope_not_found
+from registry_core._resolve import registry_for_scope, resolve
+from registry_core._suggest import suggest
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from typing import Any
 
     from registry_core.registry import Registry
 
-__all__ = ["Miss", "candidates", "diagnose", "last_registry", "lookup", "start"]
+__all__ = ["Miss", "diagnose", "last_registry", "lookup", "start"]
 
 
 def start(registry: Registry[Any], scope: object, has_scope: bool, default: str | None) -> Any:
@@ -38,20 +42,18 @@ def start(registry: Registry[Any], scope: object, has_scope: bool, default: str 
     if has_scope and scope is not None:
         if not isinstance(scope, str):
             raise TypeError(f"_scope_ must be a str or None, got {type(scope).__name__}")
-        return registry._registry_for_scope(scope, True)
+        return registry_for_scope(registry, scope, True)
     if default is not None:
-        return registry._registry_for_scope(default, False)
+        return registry_for_scope(registry, default, False)
     return registry
 
 
 def last_registry(registry: Registry[Any], key: str) -> Registry[Any]:
-    """The registry where the last part of ``key`` is looked up from ``registry``."""
-    node = registry
-    for scope in key.split(".")[:-1]:  # split once: a long key costs linear time
-        if not scope:
-            break
-        node = node._registry_for_scope(scope, False)
-    return node
+    """The registry where the last part of ``key`` is looked up from ``registry``
+    (as the tree holds it now: loads nothing)."""
+    if "." not in key:
+        return registry
+    return resolve(registry, key, load=False).searched
 
 
 def lookup(registry: Registry[Any], key: str) -> tuple[Any, Registry[Any]]:
@@ -61,7 +63,7 @@ def lookup(registry: Registry[Any], key: str) -> tuple[Any, Registry[Any]]:
         PluginLoadError, ScopeConflictError, and whatever importing a
         registry's ``locations`` raises: a plugin the key needs cannot load.
     """
-    obj = registry.get(key)
+    obj = registry.get(key)  # (cached: the trace below only reads the tree)
     return obj, last_registry(registry, key) if obj is not None else registry
 
 
@@ -95,64 +97,13 @@ class Miss:
 
 def diagnose(registry: Registry[Any], key: str) -> Miss:
     """Why ``key`` resolves to nothing from ``registry`` (a miss of :func:`lookup`)."""
-    node = registry
-    parts = key.split(".")  # split once: a long key costs linear time
-    for scope in parts[:-1]:
-        if not scope or not parts[-1]:
-            break  # an empty segment: simply nothing
-        try:
-            found = node._registry_for_scope(scope, True)
-        except ScopeNotFoundError as exc:
-            close = tuple(_keys.close_matches(scope, exc.known)) if len(scope) <= 200 else ()
-            return Miss("unknown-scope", node, scope=scope, suggestions=close)
-        if found.scope != scope:
-            return Miss("unknown-type", node, missing_node=scope, suggestions=())
-        node = found
-    name = key.rsplit(".", 1)[-1]
-    return Miss("unknown-type", node, suggestions=tuple(_close_types(node, key, name)))
-
-
-def _close_types(node: Registry[Any], key: str, name: str) -> list[str]:
-    """Keys close to ``key``: names visible from ``node`` (written with the key's
-    scopes), then names of other registries of the tree, as ``scope.Name``."""
-    if not name or len(name) > 200:  # a similarity search over a huge name costs its square
-        return []
-    visible = set(_visible_names(node))
-    elsewhere: dict[str, list[str]] = {}
-    for scoped in candidates(node):
-        last = scoped.rsplit(".", 1)[-1]
-        if last not in visible:
-            elsewhere.setdefault(last, []).append(scoped)
-    if not visible and not elsewhere:  # a tree without names (its codebase not installed)
-        return []
-    prefix = key[: len(key) - len(name)]
-    close = [prefix + match for match in _keys.close_matches(name, visible)]
-    for match in [*_keys.close_matches(name, elsewhere), name]:
-        close += [k for k in elsewhere.get(match, ()) if k not in close]
-    return close[:3]
-
-
-def _visible_names(node: Registry[Any]) -> Iterator[str]:
-    ancestor: Registry[Any] | None = node
-    while ancestor is not None:
-        yield from _names(ancestor)
-        ancestor = ancestor.parent
-
-
-def candidates(node: Registry[Any]) -> list[str]:
-    """``scope.Name`` for every name registered in the loaded registries of
-    ``node``'s tree (below its root), without loading anything more than their
-    ``locations``."""
-    keys: list[str] = []
-    queue = list(node.root.children.values())
-    for child in queue:
-        keys.extend(f"{child.scope}.{name}" for name in _names(child))
-        queue.extend(child.children.values())
-    return keys
-
-
-def _names(node: Registry[Any]) -> list[str]:
-    try:
-        return list(node.module_dict)
-    except Exception:  # its locations fail to import: no names to suggest
-        return []
+    trace = resolve(registry, key)  # loads what the lookup loaded: nothing new
+    scope = trace.missing
+    if scope and trace.name:  # a scope this tree has no registry of
+        known = scope_not_found(scope, trace.searched).known
+        if scope not in known:
+            close = tuple(_keys.close_matches(scope, known)) if len(scope) <= 200 else ()
+            return Miss("unknown-scope", trace.searched, scope=scope, suggestions=close)
+        return Miss("unknown-type", trace.searched, missing_node=scope, suggestions=())
+    similar = suggest(trace.searched, key).for_validate()
+    return Miss("unknown-type", trace.searched, suggestions=tuple(similar))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import math
 
+from registry_core._messages import where
 from registry_core.registry import Registry, live_roots
 from registry_core.roots import ROOTS
 from registry_core.validation._cache import CACHE
@@ -62,9 +63,9 @@ def config_schema(registry: Registry[Any] | None = None) -> dict[str, Any]:
     """
     if registry is not None and not isinstance(registry, Registry):
         raise TypeError(f"registry must be a Registry or None, got {type(registry).__name__}")
-    import registry_core
+    from registry_core.discovery import load_all
 
-    registry_core.load_all()
+    load_all()
     CACHE.sync()
     targets = [registry] if registry is not None else _roots()
     defs: dict[str, Any] = {}
@@ -76,7 +77,7 @@ def config_schema(registry: Registry[Any] | None = None) -> dict[str, Any]:
                 name += "'"
             defs[name] = _node_schema(key, obj, CACHE.plan(obj))
             branches.setdefault(key, []).append(name)
-    what = "any root registry" if registry is None else f"the {registry._where()} registry"
+    what = "any root registry" if registry is None else f"the {where(registry)} registry"
     schema: dict[str, Any] = {
         "$schema": DIALECT,
         "title": f"A registry_core config node of {what}",

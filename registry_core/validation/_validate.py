@@ -5,6 +5,7 @@ from __future__ import annotations
 from _collections_abc import Mapping
 
 from registry_core._paths import path_sort_key
+from registry_core._resolve import registry_for_scope
 from registry_core._scope import CURRENT
 from registry_core.errors import ScopeNotFoundError
 from registry_core.registry import Registry, live_roots
@@ -125,7 +126,7 @@ def _default_scope(
     roots = [registry] if registry is not None else live_roots()[:1]
     for root in roots:
         try:
-            root._registry_for_scope(value, True)
+            registry_for_scope(root, value, True)
         except ScopeNotFoundError as exc:
             from registry_core._keys import close_matches
 

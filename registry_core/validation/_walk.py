@@ -241,10 +241,7 @@ class _Walk(Recorder):
         if not hits and fallback:
             others = [root for root in live_roots() if root is not bases[0].root]
             scope_name = bases[0].scope if parent is not None else (scope or default)
-            other_bases = [
-                root._registry_for_scope(scope_name, False) if scope_name else root
-                for root in others
-            ]
+            other_bases = [_resolve.start(root, None, False, scope_name) for root in others]
             hits = self._lookups(cell, type_, other_bases)
             if hits is None:
                 return (None, bases[0] if parent is not None else None, None, type_)
