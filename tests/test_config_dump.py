@@ -230,3 +230,16 @@ def test_7_the_written_file_keeps_its_mode(tmp_path: Path) -> None:
         os.umask(umask)
     assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o644
     assert sorted(p.name for p in tmp_path.iterdir()) == ["existing.json", "new.json"]
+
+
+def test_7_a_dump_through_a_symlink_writes_the_file_it_points_to(tmp_path: Path) -> None:
+    # the checked write replaces the file the link points to, never the link itself
+    real = tmp_path / "real" / "cfg.json"
+    real.parent.mkdir()
+    real.write_text("{}")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    dump_config({"a": 1}, link)
+    assert link.is_symlink()
+    assert load_config(real) == {"a": 1}
+    assert sorted(p.name for p in real.parent.iterdir()) == ["cfg.json"]

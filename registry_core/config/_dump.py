@@ -243,7 +243,9 @@ def _write_checked(
     """Write ``data`` beside ``file``, load it back, and put it in place only when equal."""
     from registry_core.config import load_config
 
-    temporary = _create_beside(file, data)
+    # Through a symlink, the file it points to is replaced, never the link.
+    target = os.path.realpath(file)
+    temporary = _create_beside(target, data)
     try:
         try:
             loaded = load_config(temporary)
@@ -261,7 +263,7 @@ def _write_checked(
                 f"{file}: cannot write {format_path(where)}: it would load back as another value",
                 file=file,
             )
-        os.replace(temporary, file)
+        os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
