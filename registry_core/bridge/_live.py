@@ -41,6 +41,11 @@ class LiveNames(dict):  # type: ignore[type-arg]
         super().__init__(names)
         self._view: Callable[[], Registry[Any] | None] = _nobody
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A copy or a pickle (of an MMEngine registry, say) is a plain dict:
+        # only the registry's own dictionary tells the view.
+        return (dict, (dict(self),))
+
     def watch(self, view: Registry[Any]) -> None:
         """Tell ``view``'s tree of every change from now on."""
         self._view = ref(view)
@@ -49,7 +54,7 @@ class LiveNames(dict):  # type: ignore[type-arg]
         view = self._view()
         if view is not None:
             with LOCK:
-                view.root._changed()
+                view.root._changed()  # the tree's own cache invalidation
 
     def __setitem__(self, name: str, obj: Any) -> None:
         super().__setitem__(name, obj)

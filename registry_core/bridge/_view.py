@@ -43,6 +43,8 @@ class MMEngineView(Registry):  # type: ignore[type-arg]
     def __init__(self, mm: Any, parent: Registry[Any] | None, origin: str) -> None:
         self._mm = mm
         self._mm_origin = origin
+        # MMEngine has no public way to read a registry's locations or whether
+        # they are imported (the package's per-file SLF001 ignore is for this).
         imported = bool(mm._imported)
         locations = () if imported else tuple(mm._locations) or _fallback(mm)
         super().__init__(
@@ -52,6 +54,9 @@ class MMEngineView(Registry):  # type: ignore[type-arg]
             scope=mm.scope,
             locations=locations,
         )
+        # The dictionary MMEngine reads and writes (its public ``module_dict``
+        # returns it too); made a LiveNames once, so that MMEngine's writes
+        # invalidate our caches (see _live).
         names = mm._module_dict
         if not isinstance(names, LiveNames):
             names = LiveNames(names)
@@ -64,8 +69,9 @@ class MMEngineView(Registry):  # type: ignore[type-arg]
         self, name: str, scope: str, parent: Registry[Any] | None, origin: str, home: str | None
     ) -> None:
         # The view belongs to the codebase that made the MMEngine registry,
-        # not to the bridge module that creates it.
-        super()._place(name, scope, parent, self._mm_origin, home)
+        # not to the bridge module that creates it; no module import creates
+        # it (a view under a shipped root pickles through that root).
+        super()._place(name, scope, parent, self._mm_origin, None)
 
     @property
     def mmengine_registry(self) -> Any:
@@ -73,8 +79,21 @@ class MMEngineView(Registry):  # type: ignore[type-arg]
         return self._mm
 
     def _import_location(self, location: str) -> None:
-        """Import the locations as MMEngine does, all at once (and only once)."""
-        self._mm.import_from_location()
+        """Import the locations as MMEngine does, all at once (and only once).
+
+        If that fails, what it registered in MMEngine's registries is taken
+        back (the loader forgets the modules it imported), so that the next
+        need imports them again from a clean slate, not into names MMEngine
+        would refuse as taken.
+        """
+        from registry_core.bridge._attach import engine_snapshot
+
+        before = engine_snapshot()
+        try:
+            self._mm.import_from_location()
+        except BaseException:
+            before.restore()
+            raise
 
     def __repr__(self) -> str:
         return "<MMEngine view " + super().__repr__()[1:]

@@ -39,12 +39,14 @@ def add_commands(command: Command) -> None:
         "building nothing; report every problem at once.",
         _validate,
     )
+    from registry_core.config._formats import listed
+
     validate.add_argument(
         "configs",
         nargs="+",
         metavar="CONFIG",
-        help="config files (.py, .json, .toml, .yaml or .yml) or glob patterns "
-        "('configs/**/*.py'); all are validated in this one process",
+        help=f"config files ({listed()}) or glob patterns ('configs/**/*.py'); all are "
+        "validated in this one process",
     )
     validate.add_argument(
         "--registry",
@@ -133,6 +135,8 @@ def _validate(args: argparse.Namespace) -> int:
     if len(files) == 1:
         result = _check_file(files[0], registry, args.trusted)
         if args.json:
+            if result.issues is None:  # why there are no issues, on stderr too
+                write(sys.stderr, result.lines())
             print_json(result.to_json(label))
         else:
             write(sys.stdout if result.issues is not None else sys.stderr, result.lines())
@@ -216,13 +220,13 @@ def _check_file(path: str, registry: Registry[Any] | None, trusted: bool) -> _Re
     try:
         cfg = _load(path, trusted)
     except ConfigError as exc:
-        return _Result(path, None, {"config": path, "ok": False, "error": str(exc)})
+        return _Result(path, None, {"schema": 1, "config": path, "ok": False, "error": str(exc)})
     if not isinstance(cfg, (dict, list)):
         message = (
             f"{path} holds a {type(cfg).__name__}, not a config: a config is a mapping "
             "(or a list of nodes)"
         )
-        return _Result(path, None, {"config": path, "ok": False, "error": message})
+        return _Result(path, None, {"schema": 1, "config": path, "ok": False, "error": message})
     try:
         issues: Sequence[Issue] = validate(cfg, registry).issues
     except ConfigError as exc:
