@@ -25,6 +25,7 @@ that resolves it; :func:`own` is where a node's own names are read.
 from __future__ import annotations
 
 from registry_core import _hook, _tree
+from registry_core._node import cached_scope, remember_scope, search, stamp
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ def _step(trace: Trace, node: Registry[Any], scope: str, load: bool) -> Registry
     if not scope:
         return None
     if not load:
-        return node._search(scope)
+        return search(node, scope)
     found, final = find_scope(node, scope)
     trace.final = trace.final and final
     return found
@@ -143,21 +144,25 @@ def _lookup_name(trace: Trace, registry: Registry[Any], load: bool) -> None:
             trace.obj = obj
             trace.holder = node
             return
-        node = node._parent
+        node = node.parent
 
 
 def own(node: Registry[Any], name: str) -> Any:
-    """The object ``node`` itself holds under ``name``, or ``None`` (no loading)."""
+    """The object ``node`` itself holds under ``name``, or ``None`` (no loading).
+
+    The one place a node's names are read: a node whose names live elsewhere
+    answers here.
+    """
     return node._module_dict.get(name)
 
 
 def find_scope(registry: Registry[Any], scope: str) -> tuple[Registry[Any] | None, bool]:
     """The node of ``scope`` in ``registry``'s tree after the loader made the scope
     ready, and whether that answer is final (worth caching)."""
-    node = registry._search(scope)
+    node = search(registry, scope)
     state = _tree.loader.settle(scope, node is not None)
     if state:  # a plugin's scope: its load may have changed the tree
-        node = registry._search(scope)
+        node = search(registry, scope)
     return node, state != _PARTIAL
 
 
@@ -171,10 +176,10 @@ def registry_for_scope(registry: Registry[Any], scope: str, strict: bool) -> Reg
         ScopeNotFoundError: with ``strict``, a scope that no live registry
             and no discovered plugin knows.
     """
-    node = registry._node_cache.get(scope)
+    node = cached_scope(registry, scope)
     if node is not None:
         return node
-    stamp = registry._stamp()
+    before = stamp(registry)
     found, final = find_scope(registry, scope)
     if found is None:
         if scope not in _tree.known_scopes():
@@ -183,5 +188,5 @@ def registry_for_scope(registry: Registry[Any], scope: str, strict: bool) -> Reg
             return registry  # not remembered: a strict switch must still raise
         found = registry
     if final:
-        registry._store(registry._node_cache, scope, found, stamp)
+        remember_scope(registry, scope, found, before)
     return found

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from _thread import RLock
 from _weakref import ref
+from weakref import WeakMethod
 
 from registry_core import _hook
 
@@ -78,7 +79,7 @@ def known_scopes() -> frozenset[str]:
     known = _known
     if known is None:
         with LOCK:
-            known = frozenset(node._scope for root in live_roots() for node in root._walk())
+            known = frozenset(node.scope for root in live_roots() for node in _nodes(root))
             _known = known
     return known
 
@@ -87,9 +88,24 @@ def known_scopes() -> frozenset[str]:
 #: before does not remember its answer (``Node._store``).
 epoch = 0
 
-#: id -> weak reference of the roots whose trees hold cached lookups, so that
-#: a change everywhere clears only those (most roots never cache anything).
-CACHING: dict[int, Callable[[], Registry[Any] | None]] = {}
+#: id -> (weak reference of a root whose tree holds cached lookups, weak
+#: reference of the function that clears them), so that a change everywhere
+#: clears only those (most roots never cache anything). Written only here:
+#: ``caching`` and ``not_caching``, which ``_node`` calls.
+_CACHING: dict[int, tuple[Callable[[], Any], Callable[[], Callable[[], None] | None]]] = {}
+
+
+def caching(root: Registry[Any], clear: Callable[[], None]) -> None:
+    """Note that ``root``'s tree holds cached lookups, which ``clear`` (a bound
+    method of the root, held weakly) clears. ``LOCK`` held."""
+    noted = _CACHING.get(id(root))
+    if noted is None or noted[0]() is not root:  # (ids are reused)
+        _CACHING[id(root)] = (ref(root), WeakMethod(clear))
+
+
+def not_caching(root: Registry[Any]) -> None:
+    """``root``'s tree holds no cached lookup any more. ``LOCK`` held."""
+    _CACHING.pop(id(root), None)
 
 
 def changed_everywhere() -> None:
@@ -98,12 +114,12 @@ def changed_everywhere() -> None:
     with LOCK:
         _known = None
         epoch += 1
-        for key, found in list(CACHING.items()):
-            root = found()
-            if root is None:
-                CACHING.pop(key, None)
+        for key, (_, found) in list(_CACHING.items()):
+            clear = found()
+            if clear is None:
+                _CACHING.pop(key, None)
             else:
-                root._changed()
+                clear()
 
 
 def _root_collected(key: int) -> Callable[[Any], None]:
@@ -114,6 +130,14 @@ def _root_collected(key: int) -> Callable[[Any], None]:
             changed_everywhere()  # its scopes are no longer known anywhere
 
     return forget
+
+
+def _nodes(root: Registry[Any]) -> list[Registry[Any]]:
+    """``root`` and its descendants."""
+    queue = [root]
+    for node in queue:
+        queue.extend(node.children.values())
+    return queue
 
 
 def creating_modules(registry_type: type) -> tuple[str, str | None]:
@@ -127,7 +151,7 @@ def creating_modules(registry_type: type) -> tuple[str, str | None]:
     imported), or ``None`` when no module is being imported (a function called
     from a script's body): what a pickled root is found again by.
     """
-    frame = sys._getframe(2)
+    frame = sys._getframe(2)  # noqa: SLF001  # CPython's documented frame accessor
     while frame.f_back is not None and frame.f_code.co_name == "__init__":
         local_self = frame.f_locals.get("self")
         if not isinstance(local_self, registry_type):

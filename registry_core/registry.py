@@ -20,7 +20,7 @@ from types import MappingProxyType
 
 from registry_core import _hook, _keys, _resolve, _tree
 from registry_core._messages import add_note, build_note, summary, where
-from registry_core._node import Node
+from registry_core._node import Node, attach, changed
 from registry_core._scope import CURRENT, ScopeSwitch
 from registry_core._tree import LOCK, known_scopes, live_roots, set_loader
 from registry_core.build import PLAIN_DICT_BUILDERS, build_from_cfg
@@ -59,8 +59,13 @@ __all__ = [
     "Registry",
     "known_scopes",
     "live_roots",
+    "locations_done",
+    "names_state",
     "own_names",
+    "restore_name",
+    "restore_names",
     "set_loader",
+    "set_locations_done",
 ]
 
 _current_scope = CURRENT.get
@@ -156,7 +161,7 @@ class Registry(Node, _Generic[T]):
             return
         _tree.loader.check_attach(self)  # may refuse; the first child also triggers the scan
         with LOCK:
-            previous = parent._attach(self)
+            previous = attach(parent, self)
         _tree.loader.changed(self, None, previous)
 
     # -- attributes ---------------------------------------------------------
@@ -278,7 +283,7 @@ class Registry(Node, _Generic[T]):
             previous = [(n, self._module_dict.get(n)) for n in names]
             for n in names:
                 self._module_dict[n] = obj
-            self._root._changed()
+            changed(self)
         for n, before in previous:
             if before is not obj:
                 _tree.loader.changed(self, n, before)
@@ -291,7 +296,7 @@ class Registry(Node, _Generic[T]):
                     del self._module_dict[name]
                 else:
                     self._module_dict[name] = previous
-                self._root._changed()
+                changed(self)
 
     @staticmethod
     def split_scope_key(key: str) -> tuple[str | None, str]:
@@ -459,9 +464,43 @@ class Registry(Node, _Generic[T]):
         return _hook.services.validate(cfg, self, default_args)
 
 
+# -- what other modules need of a registry (its owner is this module) ----------
+
+
 def own_names(registry: Registry[Any]) -> Mapping[str, Any]:
     """A read-only view of ``registry``'s own names as they are (imports no locations)."""
     return registry._module_view
+
+
+def locations_done(registry: Registry[Any]) -> bool:
+    """Whether ``registry``'s locations are imported (or it has none)."""
+    return registry._locations_done
+
+
+def set_locations_done(registry: Registry[Any], done: bool) -> None:
+    """Record whether ``registry``'s locations are imported: the one writer of that
+    state (the loader after importing them, a test's snapshot putting it back)."""
+    registry._locations_done = done
+
+
+def restore_name(registry: Registry[Any], name: str, obj: Any, previous: Any) -> None:
+    """Undo registering ``obj`` under ``name`` (a failed load), if it is still there."""
+    registry._restore_name(name, obj, previous)
+
+
+def names_state(registry: Registry[Any]) -> tuple[dict[str, Any], bool]:
+    """A copy of ``registry``'s names and whether its locations are imported, for
+    :func:`restore_names` (tests' snapshots)."""
+    return dict(registry._module_dict), registry._locations_done
+
+
+def restore_names(registry: Registry[Any], state: tuple[dict[str, Any], bool]) -> None:
+    """Put back what :func:`names_state` copied. ``LOCK`` held; the caller
+    invalidates the caches."""
+    names, done = state
+    registry._module_dict.clear()
+    registry._module_dict.update(names)
+    registry._locations_done = done
 
 
 def _first(item: tuple[str, Any]) -> str:
