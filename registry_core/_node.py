@@ -189,7 +189,7 @@ class Node:
                 if (root._generation, _tree.epoch) == stamp:
                     cache[key] = value
                     root._cached.add(self)
-                    _tree.caching(root, root._changed)
+                    _tree.caching(root, Node._changed)
 
 
 # -- what other modules read of a node (its owner is this module) --------------

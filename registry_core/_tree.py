@@ -12,7 +12,6 @@ from __future__ import annotations
 import sys
 from _thread import RLock
 from _weakref import ref
-from weakref import WeakMethod
 
 from registry_core import _hook
 
@@ -88,19 +87,19 @@ def known_scopes() -> frozenset[str]:
 #: before does not remember its answer (``Node._store``).
 epoch = 0
 
-#: id -> (weak reference of a root whose tree holds cached lookups, weak
-#: reference of the function that clears them), so that a change everywhere
-#: clears only those (most roots never cache anything). Written only here:
-#: ``caching`` and ``not_caching``, which ``_node`` calls.
-_CACHING: dict[int, tuple[Callable[[], Any], Callable[[], Callable[[], None] | None]]] = {}
+#: id -> (weak reference of a root whose tree holds cached lookups, the
+#: function that clears them), so that a change everywhere clears only those
+#: (most roots never cache anything). Written only here: ``caching`` and
+#: ``not_caching``, which ``_node`` calls.
+_CACHING: dict[int, tuple[Callable[[], Any], Callable[[Any], None]]] = {}
 
 
-def caching(root: Registry[Any], clear: Callable[[], None]) -> None:
-    """Note that ``root``'s tree holds cached lookups, which ``clear`` (a bound
-    method of the root, held weakly) clears. ``LOCK`` held."""
+def caching(root: Registry[Any], clear: Callable[[Any], None]) -> None:
+    """Note that ``root``'s tree holds cached lookups, which ``clear(root)``
+    clears. ``LOCK`` held."""
     noted = _CACHING.get(id(root))
     if noted is None or noted[0]() is not root:  # (ids are reused)
-        _CACHING[id(root)] = (ref(root), WeakMethod(clear))
+        _CACHING[id(root)] = (ref(root), clear)
 
 
 def not_caching(root: Registry[Any]) -> None:
@@ -114,12 +113,12 @@ def changed_everywhere() -> None:
     with LOCK:
         _known = None
         epoch += 1
-        for key, (_, found) in list(_CACHING.items()):
-            clear = found()
-            if clear is None:
+        for key, (found, clear) in list(_CACHING.items()):
+            root = found()
+            if root is None:
                 _CACHING.pop(key, None)
             else:
-                clear()
+                clear(root)
 
 
 def _root_collected(key: int) -> Callable[[Any], None]:

@@ -179,3 +179,27 @@ def test_only_the_top_imports_the_package_root_or_the_top() -> None:
     below = [m for m in graph if m != "registry_core" and not m.startswith(TOP)]
     assert sorted(m for m in below if "registry_core" in graph[m]) == []
     assert sorted(m for m in below if any(t.startswith(TOP) for t in graph[m])) == []
+
+
+def test_each_vocabulary_tuple_holds_exactly_its_literal_type() -> None:
+    from registry_core import _vocab
+
+    tree = ast.parse((PACKAGE / "_vocab.py").read_text(encoding="utf-8"))
+    literals: dict[str, tuple[str, ...]] = {}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Subscript)
+            and ast.unparse(node.value.value) == "Literal"
+        ):
+            words = ast.literal_eval(node.value.slice)
+            literals[node.targets[0].id] = words if isinstance(words, tuple) else (words,)  # type: ignore[attr-defined]
+    pairs = {
+        "PluginStatus": _vocab.PLUGIN_STATUSES,
+        "IssueCode": _vocab.ISSUE_CODES,
+        "Severity": _vocab.SEVERITIES,
+        "ProblemKind": _vocab.PROBLEM_KINDS,
+        "ProblemSeverity": _vocab.PROBLEM_SEVERITIES,
+        "ObjectKind": _vocab.OBJECT_KINDS,
+    }
+    assert literals == pairs

@@ -73,6 +73,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
+    from registry_core._vocab import PluginStatus
     from registry_core.discovery._scan import Diagnostic, EntryPointRecord
     from registry_core.registry import Registry
 
@@ -361,7 +362,7 @@ class Loader:
             if unit.status in BROKEN:
                 unit.raise_error()
             return _hook.READY if unit.status == LOADED else _hook.PARTIAL
-        status: str = DISCOVERED
+        status: PluginStatus = DISCOVERED
         error: RegistryError | None = None
         attached: tuple[str, ...] = ()
         try:
@@ -374,7 +375,9 @@ class Loader:
             unit.raise_error()
         return _hook.READY
 
-    def _import_plugin(self, unit: PluginUnit) -> tuple[str, RegistryError | None, tuple[str, ...]]:
+    def _import_plugin(
+        self, unit: PluginUnit
+    ) -> tuple[PluginStatus, RegistryError | None, tuple[str, ...]]:
         """Check and import one plugin; no lock held while its code runs."""
         r = unit.record
         incompatible = _compat.check(r)

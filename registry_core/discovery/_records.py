@@ -7,6 +7,8 @@ entry-point group and the reserved scopes. Nothing here reads files.
 
 from __future__ import annotations
 
+from registry_core._value import Value
+
 __all__ = [
     "GROUP",
     "RESERVED_SCOPE",
@@ -31,31 +33,7 @@ RESERVED_SCOPES = {
 """Scopes no plugin may claim, and why."""
 
 
-class _Value:
-    """Slotted value object: equality, hash and repr over the compared slots."""
-
-    __slots__: tuple[str, ...] = ()
-    _compared: tuple[str, ...] | None = None  # None: every slot
-
-    def _astuple(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self._compared or self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _Value) or type(other) is not type(self):
-            return NotImplemented
-        return self._astuple() == other._astuple()
-
-    def __hash__(self) -> int:
-        return hash(self._astuple())
-
-    def __repr__(self) -> str:
-        fields = ", ".join(
-            f"{name}={getattr(self, name)!r}" for name in self._compared or self.__slots__
-        )
-        return f"{type(self).__name__}({fields})"
-
-
-class EntryPointRecord(_Value):
+class EntryPointRecord(Value):
     """One scope advertised by an installed distribution (immutable by convention).
 
     Attributes:
@@ -76,6 +54,15 @@ class EntryPointRecord(_Value):
 
     __slots__ = ("scope", "module", "attr", "distribution", "key", "version", "requires", "path")  # noqa: RUF023 (the repr's order)
 
+    scope: str
+    module: str
+    attr: str | None
+    distribution: str
+    key: str
+    version: str
+    requires: tuple[str, ...]
+    path: str
+
     def __init__(
         self,
         *,
@@ -88,17 +75,10 @@ class EntryPointRecord(_Value):
         path: str,
         attr: str | None = None,
     ) -> None:
-        self.scope = scope
-        self.module = module
-        self.attr = attr
-        self.distribution = distribution
-        self.key = key
-        self.version = version
-        self.requires = requires
-        self.path = path
+        self._assign(locals())
 
 
-class Diagnostic(_Value):
+class Diagnostic(Value):
     """A problem found in installed metadata that concerns ``registry_core``.
 
     Attributes:
@@ -110,13 +90,15 @@ class Diagnostic(_Value):
 
     __slots__ = ("path", "distribution", "message")  # noqa: RUF023 (the repr's order)
 
+    path: str
+    distribution: str | None
+    message: str
+
     def __init__(self, *, path: str, distribution: str | None, message: str) -> None:
-        self.path = path
-        self.distribution = distribution
-        self.message = message
+        self._assign(locals())
 
 
-class ScanResult(_Value):
+class ScanResult(Value):
     """What :func:`scan` found.
 
     Attributes:
@@ -130,6 +112,11 @@ class ScanResult(_Value):
 
     __slots__ = ("entry_points", "diagnostics", "fingerprint")  # noqa: RUF023 (the repr's order)
     _compared = ("entry_points", "diagnostics")
+    _hidden = frozenset({"fingerprint"})
+
+    entry_points: tuple[EntryPointRecord, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    fingerprint: tuple[object, ...]
 
     def __init__(
         self,
@@ -138,9 +125,7 @@ class ScanResult(_Value):
         diagnostics: tuple[Diagnostic, ...],
         fingerprint: tuple[object, ...] = (),
     ) -> None:
-        self.entry_points = entry_points
-        self.diagnostics = diagnostics
-        self.fingerprint = fingerprint
+        self._assign(locals())
 
 
 def normalize_name(name: str) -> str:

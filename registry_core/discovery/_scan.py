@@ -61,7 +61,6 @@ from registry_core.discovery._records import (
     Diagnostic,
     EntryPointRecord,
     ScanResult,
-    _Value,
     normalize_name,
 )
 
@@ -76,7 +75,6 @@ __all__ = [
     "Diagnostic",
     "EntryPointRecord",
     "ScanResult",
-    "_Value",
     "find_version",
     "normalize_name",
     "PathWatch",
