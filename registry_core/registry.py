@@ -1,17 +1,21 @@
 """The registry tree: ``Registry``, its registration, lookup and building.
 
-A lookup runs in three small steps (``_resolve``): split the key once, find
-the node of each scope (breadth-first through the tree, after asking the
-loader to make the scope ready), and look the name up from the last node
-upwards. Hits are cached per registry; a change to a tree (a registration, a
+A lookup is one walk, ``_resolve.resolve``: split the key once, find the node
+of each scope (breadth-first through the tree, after asking the loader to
+make the scope ready), and look the name up from the last node upwards; its
+``Trace`` is what the miss message, ``show`` and validate read too. Hits are
+cached per registry; a change to a tree (a registration, a
 child attached or taken off) clears the caches of that tree, and of every
 tree when the set of scopes changes, so a cached answer is always the answer
 a fresh lookup would give.
 
 Nothing here imports plugin code, scans metadata, logs or knows about threads
 that import plugins: that is the loader's business (``_hook``), asked only
-when a scope, a child or a registration could concern a plugin. What concerns
-every tree at once (the lock, the live roots, the loader) is in ``_tree``.
+when a scope, a child or a registration could concern a plugin. The help of a
+miss and ``validate`` are asked of the services (``_hook.services``), never
+imported. What concerns every tree at once (the lock, the live roots, the
+loader) is in ``_tree``. This module owns a registry's names and locations
+state; other modules use the functions at its end (see docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -147,8 +151,8 @@ class Registry(Node, _Generic[T]):
         self._module_dict: dict[str, T] = {}
         self._module_view = MappingProxyType(self._module_dict)
         self._locations = tuple(locations)
-        # Whether the locations are imported: read here on every uncached
-        # lookup, written only by the loader.
+        # Whether the locations are imported: read on every uncached lookup,
+        # written only in this module (the loader calls set_locations_done).
         self._locations_done = not self._locations
         if build_func is None:
             build_func = parent._build_func if parent is not None else build_from_cfg
@@ -429,7 +433,7 @@ class Registry(Node, _Generic[T]):
         current = _current_scope()
         node = self if current is None else self._node_cache.get(current)
         if node is not None:
-            kwargs = cfg.copy()
+            kwargs.update(cfg)  # (empty: the copy reuses the dict this call made anyway)
             try:
                 obj_type = kwargs.pop("type")
                 obj_cls: Any = node._cache[obj_type]
