@@ -433,7 +433,7 @@ class Registry(Node, _Generic[T]):
         current = _current_scope()
         node = self if current is None else self._node_cache.get(current)
         if node is not None:
-            kwargs.update(cfg)  # (empty: the copy reuses the dict this call made anyway)
+            kwargs = cfg.copy()
             try:
                 obj_type = kwargs.pop("type")
                 obj_cls: Any = node._cache[obj_type]
