@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from registry_core import _tree as _registry
 from registry_core._node import changed, children_state, origin, restore_children, walk
-from registry_core._scope import CURRENT
+from registry_core._scope import CURRENT, init_default_scope
 from registry_core.registry import names_state, restore_names
 
 TYPE_CHECKING = False
@@ -44,7 +44,7 @@ class Snapshot:
                 for root in _registry.live_roots()
                 for node in walk(root)
             ]
-            self._roots = dict(_registry.ROOTS)
+            self._roots = _registry.roots_state()
         self._scope = CURRENT.get()
         self._loader = _loader_copy()
         self._modules = frozenset(_modules())
@@ -56,13 +56,11 @@ class Snapshot:
             for node, names, children in self._nodes:
                 restore_names(node, names)
                 restore_children(node, children)
-            alive = {key: found for key, found in self._roots.items() if found() is not None}
-            _registry.ROOTS.clear()
-            _registry.ROOTS.update(alive)
+            _registry.restore_roots(self._roots)
             for root in {id(node.root): node.root for node, *_ in self._nodes}.values():
                 changed(root)  # every tree whose names or children were put back
             _registry.changed_everywhere()
-        CURRENT.set(self._scope)
+        init_default_scope(self._scope)
         if self._loader is not None or "registry_core.discovery" in _modules():
             from registry_core import discovery
 

@@ -30,6 +30,8 @@ __all__ = [
     "known_scopes",
     "live_roots",
     "remember_root",
+    "restore_roots",
+    "roots_state",
     "set_loader",
 ]
 
@@ -57,6 +59,19 @@ def live_roots() -> list[Registry[Any]]:
     """Every root registry still alive in this process, oldest first."""
     roots = (found() for found in list(ROOTS.values()))
     return [root for root in roots if root is not None]
+
+
+def roots_state() -> dict[int, Callable[[], Registry[Any] | None]]:
+    """A copy of the table of live roots, for :func:`restore_roots` (tests' snapshots)."""
+    return dict(ROOTS)
+
+
+def restore_roots(table: dict[int, Callable[[], Registry[Any] | None]]) -> None:
+    """Put back the roots of :func:`roots_state` that are still alive. ``LOCK`` held;
+    the caller invalidates the caches (``changed_everywhere``)."""
+    alive = {key: found for key, found in table.items() if found() is not None}
+    ROOTS.clear()
+    ROOTS.update(alive)
 
 
 def remember_root(root: Registry[Any]) -> None:
