@@ -4,7 +4,7 @@ The tree (``registry.py``, ``_node``, ``_resolve``, ``_tree``) never imports
 discovery, validation, the help of a miss or the package root. It is handed
 two things instead: a :class:`Loader` (below; ``_tree.loader``) and the
 :class:`Services` the package root installs here (``set_services``, with
-``registry_core._services``): the real loader, the error of a miss with its
+its ``_Services``): the real loader, the error of a miss with its
 help, the error of an unknown scope, and ``Registry.validate``.
 
 The loader
