@@ -369,9 +369,8 @@ class Registry(Node, _Generic[T]):
     def _resolve(self, key: str) -> T | None:
         _check_key(key)
         stamp = self._stamp()
-        trace = _resolve.resolve(self, key)
-        obj = trace.obj
-        if obj is not None and trace.final and type(key) is str:
+        obj, final = _resolve.lookup(self, key)
+        if obj is not None and final:
             self._store(self._cache, key, obj, stamp)
         return obj  # type: ignore[no-any-return]
 

@@ -16,7 +16,8 @@ import tracemalloc
 
 import pytest
 
-from registry_core import MODELS, NotRegisteredError, Registry, _resolve, build_from_cfg
+from registry_core import MODELS, NotRegisteredError, Registry, build_from_cfg
+from registry_core._node import Node
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,13 +28,13 @@ if TYPE_CHECKING:
 def searches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every scope the tree is searched for, in order."""
     calls: list[str] = []
-    original = _resolve.search
+    original = vars(Node)["_search"]  # the tree's breadth-first search for a scope
 
     def counting(node: Registry[Any], scope: str) -> Any:
         calls.append(scope)
         return original(node, scope)
 
-    monkeypatch.setattr(_resolve, "search", counting)
+    monkeypatch.setattr(Node, "_search", counting)
     return calls
 
 
