@@ -92,7 +92,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-    from registry_core._hook import Loader
+    from registry_core._hook_types import Loader
     from registry_core.config import Config, dump_config, load_config
     from registry_core.discovery import (
         ScopeInfo,

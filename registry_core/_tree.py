@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from registry_core._hook import Loader
+    from registry_core._hook_types import Loader
     from registry_core.registry import Registry
 
 __all__ = [

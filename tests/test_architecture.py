@@ -29,6 +29,7 @@ PACKAGE = Path(registry_core.__file__).parent
 TREE = frozenset(
     {
         "registry_core._hook",
+        "registry_core._hook_types",
         "registry_core._keys",
         "registry_core._messages",
         "registry_core._node",
