@@ -204,3 +204,53 @@ def test_each_vocabulary_tuple_holds_exactly_its_literal_type() -> None:
         "ObjectKind": _vocab.OBJECT_KINDS,
     }
     assert literals == pairs
+
+
+def test_each_piece_of_tree_state_has_one_writer() -> None:
+    """A private member of a node is assigned only in the module that owns it.
+
+    Ruff's SLF rule keeps every other module off private members; the owners it
+    lets through (pyproject.toml) are checked here not to write another's state:
+    ``_node.py`` the tree's slots, ``registry.py`` the names and locations
+    state, and ``_resolve.py`` (the lookup) nothing at all.
+    """
+    owners = {
+        "registry_core._node": {
+            "_cache",
+            "_cached",
+            "_children",
+            "_children_view",
+            "_generation",
+            "_home",
+            "_name",
+            "_node_cache",
+            "_origin",
+            "_parent",
+            "_root",
+            "_scope",
+        },
+        "registry_core.registry": {
+            "_build_func",
+            "_locations",
+            "_locations_done",
+            "_module_dict",
+            "_module_view",
+            "_plain_builder",
+        },
+    }
+    owned = {name: module for module, names in owners.items() for name in names}
+    writes: list[str] = []
+    for module, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = []
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if (
+                    isinstance(target, ast.Attribute)
+                    and target.attr in owned
+                    and owned[target.attr] != module
+                    and ast.unparse(target.value) != "self"  # (another class's own member)
+                ):
+                    writes.append(f"{module}: {ast.unparse(target)}")
+    assert writes == []
