@@ -6,7 +6,7 @@ It uses what the conformance test uses (``conformance/mmdet_env.py``): the
 configs of the MMDetection 3.3.0 wheel and a virtual environment with
 ``mmengine-lite`` 0.10.7, downloaded once into a cache folder.
 
-Two cases, each run in fresh processes, rounds interleaved in a new random
+Three cases, each run in fresh processes, rounds interleaved in a new random
 order, medians reported:
 
 - **all configs**: one process loads every config of the wheel once, in
@@ -22,6 +22,9 @@ order, medians reported:
   ``python -c "import registry_core; registry_core.load_config(PATH)"``, and
   MMEngine's ``python -c "from mmengine.config import Config; Config.fromfile(PATH)"``.
   Target: ``validate`` at most 0.2x MMEngine's.
+- **pure-Python configs**: as *all configs*, on every ``.py`` file of the
+  corpora in ``../shared/corpora`` (MMEngine's ``read_base`` configs, such as
+  MMPretrain's). Target: ``load_config`` total at most 0.1x MMEngine's.
 
 Every child runs as ``python -S`` with ``PYTHONPATH`` naming its
 ``site-packages`` (and, for ``registry_core``, this checkout), with no other
@@ -83,13 +86,19 @@ print(json.dumps({'seconds': total, 'loaded': loaded}))
 OURS_ALL = """
 import json, sys, time
 import registry_core
-from registry_core.config import _cache
+# the loader's modules imported before the timing, as MMEngine's Config is
+from registry_core.config import _cache, _inherit, _python
+try:
+    from registry_core.config import _pure_python, _pure_python_eval, _pure_python_sources
+except ImportError:  # a tree from before pure-Python configs
+    _pure_python = _cache
 cold = sys.argv[2] == 'cold'
 paths = json.load(open(sys.argv[1]))
 total = 0.0
 for path in paths:
     if cold:
         _cache.clear()
+        _pure_python.clear()
     start = time.perf_counter()
     registry_core.load_config(path)
     total += time.perf_counter() - start
@@ -132,8 +141,29 @@ def run_json(interpreter: Interpreter, *args: str) -> dict[str, Any]:
 def bench_all(
     env: mmdet_env.Environment, ours: Interpreter, theirs: Interpreter, rounds: int, work: Path
 ) -> dict[str, Any]:
+    return bench_files(env.config_files(), ours, theirs, rounds, work)
+
+
+def pure_python_corpora() -> list[Path]:
+    """The folders of ``../shared/corpora`` (pure-Python configs), as the conformance finds them."""
+    folder = REPO.parent / "shared" / "corpora"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and any(p.rglob("*.py")))
+
+
+def bench_pure_python(
+    ours: Interpreter, theirs: Interpreter, rounds: int, work: Path
+) -> dict[str, Any] | None:
+    files = sorted(p for corpus in pure_python_corpora() for p in corpus.rglob("*.py"))
+    return bench_files(files, ours, theirs, rounds, work) if files else None
+
+
+def bench_files(
+    files: list[Path], ours: Interpreter, theirs: Interpreter, rounds: int, work: Path
+) -> dict[str, Any]:
     every = work / "every.json"
-    every.write_text(json.dumps([str(p) for p in env.config_files()]))
+    every.write_text(json.dumps([str(p) for p in files]))
     same = work / "loaded.json"
     samples: dict[str, list[float]] = {"mmengine": [], "ours": [], "ours_cold": []}
     loaded = 0
@@ -150,7 +180,7 @@ def bench_all(
     medians = {k: statistics.median(v) for k, v in samples.items()}
     return {
         "configs": loaded,
-        "files": len(env.config_files()),
+        "files": len(files),
         "samples": samples,
         "median": medians,
         "ratio": medians["ours"] / medians["mmengine"],
@@ -260,7 +290,29 @@ def markdown(report: dict[str, Any]) -> str:
         f"| `python -S -c pass` (this interpreter / MMEngine's) | {_ms(m['python'])} / "
         f"{_ms(m['mmengine_python'])} | | |",
     ]  # fmt: skip
+    lines += _pure_python_markdown(report.get("pure_python"))
     return "\n".join(lines)
+
+
+def _pure_python_markdown(p: dict[str, Any] | None) -> list[str]:
+    if p is None:
+        return ["", "Pure-Python configs: no corpus found (../shared/corpora)."]
+    return [
+        "",
+        f"Pure-Python configs (`../shared/corpora`): {p['configs']} of {p['files']} files, "
+        "each loaded once in one process (sum of the loads):",
+        "",
+        "| loader | total | per config | ratio to MMEngine | target |",
+        "|---|--:|--:|--:|:-:|",
+        f"| MMEngine `Config.fromfile(...).to_dict()` | {_ms(p['median']['mmengine'])} | "
+        f"{_ms(p['median']['mmengine'] / p['configs'])} | 1 | |",
+        f"| `load_config` | {_ms(p['median']['ours'])} | "
+        f"{_ms(p['median']['ours'] / p['configs'])} | "
+        f"{p['ratio']:.3f}x | {_verdict(p['ratio'], ALL_TARGET)} |",
+        "| `load_config`, loaded bases forgotten before each load | "
+        f"{_ms(p['median']['ours_cold'])} | "
+        f"{_ms(p['median']['ours_cold'] / p['configs'])} | {p['ratio_cold']:.3f}x | |",
+    ]  # fmt: skip
 
 
 def plain(report: dict[str, Any]) -> str:
@@ -278,7 +330,18 @@ def plain(report: dict[str, Any]) -> str:
             f"reuse {_ms(a['median']['ours_cold'])} ({a['ratio_cold']:.3f}x)",
             f"one config, fresh process: MMEngine {_ms(b['median']['mmengine'])}, load_config "
             f"{_ms(b['median']['load_config'])} ({b['ratio_load_config']:.3f}x); {validate}",
+            _pure_python_plain(report.get("pure_python")),
         ]
+    )
+
+
+def _pure_python_plain(p: dict[str, Any] | None) -> str:
+    if p is None:
+        return "pure-Python configs: no corpus found"
+    return (
+        f"pure-Python configs, {p['configs']} loaded: MMEngine {_ms(p['median']['mmengine'])}, "
+        f"load_config {_ms(p['median']['ours'])} ({p['ratio']:.3f}x, target <= {ALL_TARGET}x), "
+        f"without reuse {_ms(p['median']['ours_cold'])} ({p['ratio_cold']:.3f}x)"
     )
 
 
@@ -311,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
             "process_rounds": args.process_rounds,
             "all": bench_all(env, ours, theirs, args.rounds, Path(work)),
             "one": bench_one(env, ours, theirs, args.process_rounds),
+            "pure_python": bench_pure_python(ours, theirs, args.rounds, Path(work)),
         }
     emit(report, markdown, plain, as_markdown=args.markdown, json_path=args.json)
     return 0

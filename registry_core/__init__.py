@@ -8,7 +8,12 @@ functions and ``__version__`` load on first use.
 
 from __future__ import annotations
 
-from registry_core import _hook
+from registry_core import (
+    _hook,
+    _importref_resolve,  # noqa: F401 - makes ImportRef keys resolve
+    _scope,
+)
+from registry_core._importref import ImportRef
 from registry_core._scope import current_scope, default_scope, init_default_scope
 from registry_core.build import build_from_cfg
 from registry_core.errors import (
@@ -89,10 +94,11 @@ _hook.set_services(_Services())
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any
 
     from registry_core._hook_types import Loader
+    from registry_core._scope import ScopeSync
     from registry_core.config import Config, dump_config, load_config
     from registry_core.discovery import (
         ScopeInfo,
@@ -133,6 +139,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "DuplicateRegistrationError",
+    "ImportRef",
     "IncompatiblePluginError",
     "NotRegisteredError",
     "PluginLoadError",
@@ -174,6 +181,40 @@ _LAZY = {
     "dump_config": "registry_core.config",
     "load_config": "registry_core.config",
 }
+
+
+class _FirstScopeSync:
+    """Follows the default scope until discovery has scanned.
+
+    The first default scope set scans (as a lookup under it would), and the
+    scan installs what really follows it: the MMEngine bridge's sync when a
+    codebase built on MMEngine is installed, else nothing.
+    """
+
+    __slots__ = ()
+
+    def enter(self, scope: str) -> Callable[[], None] | None:
+        real = _scanned_sync()
+        return None if real is None else real.enter(scope)
+
+    def init(self, scope: str | None) -> None:
+        real = _scanned_sync()
+        if real is not None:
+            real.init(scope)
+
+
+def _scanned_sync() -> ScopeSync | None:
+    from registry_core.discovery import ensure_scanned
+
+    ensure_scanned()
+    real = _scope.scope_sync()
+    if isinstance(real, _FirstScopeSync):  # a scan that installed nothing (a reset loader)
+        _scope.set_scope_sync(None)
+        return None
+    return real
+
+
+_scope.set_scope_sync(_FirstScopeSync())
 
 
 def __getattr__(name: str) -> object:

@@ -15,6 +15,7 @@ import sys
 
 from registry_core import _keys
 from registry_core import _tree as _registry
+from registry_core._importref_resolve import ImportTrace, miss_message
 from registry_core._messages import where
 from registry_core._node import origin, walk
 from registry_core._resolve import resolve
@@ -47,6 +48,10 @@ def not_registered(registry: Registry[Any], key: str) -> NotRegisteredError:
     searched because they are not loaded.
     """
     trace = resolve(registry, key, load=False)  # the lookup has loaded what it needs
+    if isinstance(trace, ImportTrace):  # an import path: no object, or several
+        return NotRegisteredError(
+            miss_message(trace), key=key, registry=registry.name, scope=registry.scope
+        )
     searched, missing, scopes, name = trace.searched, trace.missing, trace.scopes, trace.name
     shown = key if len(key) <= 200 else f"{key[:100]}...{key[-50:]} ({len(key)} characters)"
     first = f"{shown} is not in the {where(searched)} registry"

@@ -40,9 +40,48 @@ else:
             return GenericAlias(cls, item)
 
 
-__all__ = ["ScopeSwitch", "current_scope", "default_scope", "init_default_scope"]
+__all__ = [
+    "ScopeSwitch",
+    "ScopeSync",
+    "current_scope",
+    "default_scope",
+    "init_default_scope",
+    "scope_sync",
+    "set_scope_sync",
+]
 
 CURRENT: ContextVar[str | None] = ContextVar("registry_core.default_scope", default=None)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Protocol
+
+    class ScopeSync(Protocol):
+        """Keeps another library's default scope in step with ours (the MMEngine bridge)."""
+
+        def enter(self, scope: str) -> Callable[[], None] | None:
+            """``scope`` becomes the default for a block: set it; return how to undo it."""
+
+        def init(self, scope: str | None) -> None:
+            """``scope`` becomes the default for the rest of the context."""
+
+else:
+    ScopeSync = object
+
+#: Told of every default scope set, when something needs to follow it; handed
+#: in from above (this module imports nothing that could provide one).
+_sync: ScopeSync | None = None
+
+
+def scope_sync() -> ScopeSync | None:
+    """What follows the default scope now, or ``None``."""
+    return _sync
+
+
+def set_scope_sync(sync: ScopeSync | None) -> None:
+    """Install what follows the default scope (``None``: nothing does)."""
+    global _sync
+    _sync = sync
 
 
 def _check(scope: object) -> str | None:
@@ -66,6 +105,8 @@ def init_default_scope(scope: str | None) -> None:
     created afterwards do (they copy the context they are created in).
     """
     CURRENT.set(_check(scope))
+    if _sync is not None:
+        _sync.init(scope)
 
 
 class _Entered:
@@ -80,10 +121,15 @@ class _Entered:
 
     def __init__(self, scope: str | None) -> None:
         self._scope = scope
-        self._tokens: list[Token[str | None]] = []
+        # each entry's token, and how to undo what the scope sync did for it
+        self._tokens: list[tuple[Token[str | None], Callable[[], None] | None]] = []
 
     def _enter(self) -> None:
-        self._tokens.append(CURRENT.set(self._scope))
+        scope = self._scope
+        token = CURRENT.set(scope)
+        sync = _sync
+        undo = None if sync is None or scope is None else sync.enter(scope)
+        self._tokens.append((token, undo))
 
     def __exit__(
         self,
@@ -92,7 +138,10 @@ class _Entered:
         tb: TracebackType | None,
     ) -> None:
         if self._tokens:
-            CURRENT.reset(self._tokens.pop())
+            token, undo = self._tokens.pop()
+            CURRENT.reset(token)
+            if undo is not None:
+                undo()
 
 
 class default_scope(_Entered):  # noqa: N801 - used like a function: ``with default_scope('x'):``

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
     #: What discovery knows of a scope's plugin (``ScopeInfo.status``).
     PluginStatus = Literal["discovered", "loaded", "failed", "incompatible", "conflict", "blocked"]
+    #: Where discovery found a plugin (``ScopeInfo.source``): advertised in the
+    #: ``registry_core.scopes`` group, or a codebase built on MMEngine (bridged).
+    PluginSource = Literal["entry-point", "mmengine"]
     #: What kind of problem ``validate`` found (``Issue.code``).
     IssueCode = Literal[
         "unknown-type",
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ISSUE_CODES",
     "OBJECT_KINDS",
+    "PLUGIN_SOURCES",
     "PLUGIN_STATUSES",
     "PROBLEM_KINDS",
     "PROBLEM_SEVERITIES",
@@ -60,6 +64,7 @@ PLUGIN_STATUSES: tuple[PluginStatus, ...] = (
     "conflict",
     "blocked",
 )
+PLUGIN_SOURCES: tuple[PluginSource, ...] = ("entry-point", "mmengine")
 ISSUE_CODES: tuple[IssueCode, ...] = (
     "unknown-type",
     "unknown-scope",

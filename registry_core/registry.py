@@ -70,6 +70,7 @@ __all__ = [
     "restore_names",
     "set_loader",
     "set_locations_done",
+    "share_names",
 ]
 
 _current_scope = CURRENT.get
@@ -400,14 +401,23 @@ class Registry(Node, _Generic[T]):
 
         Yields the registry of ``scope`` in this tree (loading it through
         discovery if needed), or this registry when the tree has no such
-        child. ``None`` yields this registry and changes nothing.
+        child. ``None`` changes nothing and yields the registry of the
+        current default scope in this tree (this registry when there is no
+        default scope, or the tree has no such child), as MMEngine does:
+        build functions ported from MMEngine rely on it.
 
         Raises:
             ScopeNotFoundError: neither any registry nor discovery knows
                 ``scope`` (deliberately unlike MMEngine, which only warns).
         """
         if scope is None:
-            return ScopeSwitch(None, self)
+            current = _current_scope()
+            found = (
+                self
+                if current is None
+                else _resolve.registry_for_scope(self, current, strict=False)
+            )
+            return ScopeSwitch(None, found)
         if not isinstance(scope, str):
             raise TypeError(f"a scope must be a str or None, got {type(scope).__name__}")
         return ScopeSwitch(scope, _resolve.registry_for_scope(self, scope, strict=True))
@@ -489,6 +499,13 @@ def set_locations_done(registry: Registry[Any], done: bool) -> None:
 def restore_name(registry: Registry[Any], name: str, obj: Any, previous: Any) -> None:
     """Undo registering ``obj`` under ``name`` (a failed load), if it is still there."""
     registry._restore_name(name, obj, previous)
+
+
+def share_names(registry: Registry[Any], names: dict[str, Any]) -> None:
+    """Make ``names`` (a live mapping another library also holds) ``registry``'s own
+    names: the MMEngine bridge's views share MMEngine's registry dictionary."""
+    registry._module_dict = names
+    registry._module_view = MappingProxyType(names)
 
 
 def names_state(registry: Registry[Any]) -> tuple[dict[str, Any], bool]:

@@ -122,3 +122,21 @@ ROOTS: dict[str, Registry[Any]] = {
     "LOG_PROCESSORS": LOG_PROCESSORS,
     "INFERENCERS": INFERENCERS,
 }
+
+
+def list_root(label: str, root: Registry[Any]) -> str:
+    """Add a root made at run time to ``ROOTS`` (the MMEngine bridge's roots).
+
+    Returns the label it is listed under: ``label``, or ``'{scope}.{label}'``
+    when another root has that label already.
+    """
+    if ROOTS.get(label, root) is not root:
+        label = f"{root.scope}.{label}"
+    ROOTS[label] = root
+    return label
+
+
+def unlist_root(label: str, root: Registry[Any]) -> None:
+    """Take a root :func:`list_root` added out of ``ROOTS`` again (a failed load)."""
+    if ROOTS.get(label) is root:
+        del ROOTS[label]

@@ -197,6 +197,7 @@ def test_each_vocabulary_tuple_holds_exactly_its_literal_type() -> None:
             literals[node.targets[0].id] = words if isinstance(words, tuple) else (words,)  # type: ignore[attr-defined]
     pairs = {
         "PluginStatus": _vocab.PLUGIN_STATUSES,
+        "PluginSource": _vocab.PLUGIN_SOURCES,
         "IssueCode": _vocab.ISSUE_CODES,
         "Severity": _vocab.SEVERITIES,
         "ProblemKind": _vocab.PROBLEM_KINDS,
@@ -253,4 +254,5 @@ def test_each_piece_of_tree_state_has_one_writer() -> None:
                     and ast.unparse(target.value) != "self"  # (another class's own member)
                 ):
                     writes.append(f"{module}: {ast.unparse(target)}")
-    assert writes == []
+    # MMEngine's registry, not ours: the bridge makes its dictionary a live one.
+    assert writes == ["registry_core.bridge._view: mm._module_dict"]

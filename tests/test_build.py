@@ -247,6 +247,29 @@ class TestScopes:
         with root.switch_scope_and_registry(None) as reg:
             assert reg is root and current_scope() is None
 
+    def test_switch_to_none_yields_the_default_scopes_registry(self, tree) -> None:  # type: ignore[no-untyped-def]
+        """Issue 17, item 4 (SPEC §3): with a default scope set, a build function
+        ported from MMEngine (``with registry.switch_scope_and_registry(
+        cfg.pop('_scope_', None)) as reg: reg.get(type)``) silently got ``None``."""
+        root, det, cls = tree
+
+        def mmengine_style_build(cfg: dict, registry: Registry) -> object:  # type: ignore[type-arg]
+            args = dict(cfg)
+            with registry.switch_scope_and_registry(args.pop("_scope_", None)) as reg:
+                return reg.get(args.pop("type"))(**args)  # type: ignore[misc]
+
+        from registry_core import default_scope
+
+        with default_scope("sdet"):
+            with root.switch_scope_and_registry(None) as reg:
+                assert reg is det and current_scope() == "sdet"  # nothing changed
+            assert mmengine_style_build({"type": "Net"}, root).owner == "sdet"  # type: ignore[attr-defined]
+            with cls.switch_scope_and_registry(None) as reg:
+                assert reg is det
+        with default_scope("nobody_knows_this_scope"):  # no such child: R itself
+            with root.switch_scope_and_registry(None) as reg:
+                assert reg is root and current_scope() == "nobody_knows_this_scope"
+
     def test_scope_key_type_checked(self, tree) -> None:  # type: ignore[no-untyped-def]
         root, _, _ = tree
         with pytest.raises(TypeError, match="a scope must be a str"):

@@ -368,7 +368,8 @@ HOSTILE = {
     "def": ("def f():\n    open('MARK', 'w')\nf()", 1, "a function definition (def)"),
     "class": ("class A:\n    open('MARK', 'w')", 1, "a class definition"),
     "while": ("while True:\n    pass", 1, "a while loop"),
-    "with": ("with open('MARK', 'w') as f:\n    pass", 1, "a with statement"),
+    # (a with statement makes the file a pure-Python config, as in MMEngine, where only
+    # `with read_base():` is accepted: see tests/test_config_pure_python.py)
     "try": ("try:\n    open('MARK', 'w')\nexcept Exception:\n    pass", 1, "a try statement"),
     "print": ("print('MARK')", 1, "a call of print"),
     "global": ("global x\nx = 1", 1, "a global statement"),

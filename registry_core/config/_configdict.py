@@ -128,6 +128,25 @@ class ConfigDict(dict):  # type: ignore[type-arg]
             else:
                 mine.update(value)
 
+    def merge(self, other: dict[Any, Any]) -> None:
+        """Merge ``other`` into a copy of this mapping, as MMEngine's ``ConfigDict.merge``.
+
+        Mappings merge key by key; a mapping of ``other`` holding
+        ``_delete_=True`` replaces this one's instead; anything else replaces.
+        Both sides are deep-copied first.
+
+        >>> d = ConfigDict(a=dict(x=1, y=2), b=1)
+        >>> d.merge(dict(a=dict(_delete_=True, z=3)))
+        >>> d
+        {'a': {'z': 3}, 'b': 1}
+        """
+        import copy as _copy
+
+        merged = _merge_into(_copy.deepcopy(other), _copy.deepcopy(self))
+        dict.clear(self)
+        for key, value in merged.items():
+            self[key] = value
+
     def items(self) -> list[tuple[Any, Any]]:  # type: ignore[override]
         """The items, as a list (as MMEngine's ``ConfigDict.items``)."""
         return list(dict.items(self))
@@ -135,3 +154,20 @@ class ConfigDict(dict):  # type: ignore[type-arg]
     def values(self) -> list[Any]:  # type: ignore[override]
         """The values, as a list (as MMEngine's ``ConfigDict.values``)."""
         return list(dict.values(self))
+
+
+def _merge_into(a: Any, b: Any) -> Any:
+    """``a`` merged over ``b`` as MMEngine's ``ConfigDict.merge`` does (both are copies)."""
+    if not isinstance(a, dict):
+        return b if a is _MISSING else a
+    if not isinstance(b, dict):
+        a.pop("_delete_", None)
+        return a
+    if a.pop("_delete_", False):
+        b.clear()
+    keys = [*b.keys(), *a.keys()]
+    return {
+        key: _merge_into(a.get(key, _MISSING), b.get(key, _MISSING))
+        for key in keys
+        if key != "_delete_"
+    }

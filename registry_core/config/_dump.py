@@ -82,6 +82,8 @@ def _plain(file: str, value: Any, path: tuple[Any, ...], *, string_keys: bool) -
         return out
     if isinstance(value, (list, tuple)):
         return [_plain(file, v, (*path, i), string_keys=string_keys) for i, v in enumerate(value)]
+    if isinstance(value, str) and type(value) is not str:
+        return str(value)  # an ImportRef: its import path
     return value
 
 

@@ -66,20 +66,8 @@ def _where(file: str, line: int | None) -> str:
     return f"{file}, line {line}" if line else file
 
 
-def _read(path: str) -> tuple[_cache.Stat, str]:
-    try:
-        stat = _cache.stat_of(path)
-        with open(path, encoding="utf-8-sig") as f:
-            text = f.read()
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{path}: the file is not UTF-8 text ({exc.reason} at byte {exc.start})", file=path
-        ) from exc
-    except OSError as exc:
-        raise ConfigError(
-            f"{path}: cannot read the config: {exc.strerror or exc}", file=path
-        ) from exc
-    return stat, text
+# (in ``_cache``, which ``_pure_python`` reads files with too: no import circle)
+_read = _cache.read_text
 
 
 def load_file(  # noqa: C901  # issue 15: owned by the validation/config work
@@ -99,6 +87,12 @@ def load_file(  # noqa: C901  # issue 15: owned by the validation/config work
     entry = _cache.get(path, trusted)
     if entry is not None:
         return entry, entry.take()
+    if path.endswith(".py") and not chain:
+        from registry_core.config import _pure_python
+
+        known = _pure_python.cached(path, trusted)
+        if known is not None:
+            return known.entry, known.config()
     suffix = os.path.splitext(path)[1]
     if suffix not in SUFFIXES:
         raise ConfigError(
@@ -107,13 +101,20 @@ def load_file(  # noqa: C901  # issue 15: owned by the validation/config work
             file=path,
         )
     stat, raw = _read(path)
-    text, environment = substitute_text(path, raw)
     tree = None
+    if suffix == ".py":
+        from registry_core.config import _pure_python
+
+        tree, pure = _pure_python.detect(path, raw)
+        if pure and tree is not None:  # MMEngine reads it as pure-Python: no {{ }}, no _base_
+            return _pure_python.load_entry(path, trusted, chain, raw, tree)
+    text, environment = substitute_text(path, raw)
     lines: dict[str, int] = {}
     if suffix == ".py":
         from registry_core.config import _python
 
-        tree = _python.parse(path, text)
+        if tree is None or text != raw:
+            tree = _python.parse(path, text)
         names, base_line = _python.base_entries(path, text, tree)
         lines = _python.name_lines(tree)
     else:

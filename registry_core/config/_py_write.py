@@ -4,7 +4,9 @@ One assignment per top-level key, in the OpenMMLab style: mappings whose keys
 are all identifiers as ``dict(key=value)``, other mappings as ``{...}``
 literals, tuples and sets kept. Only what the safe subset reads back is
 written: ``None``, booleans, numbers, strings, bytes, lists, tuples, sets and
-mappings of those.
+mappings of those. An ``ImportRef`` is written back as the import it came from
+(``from mmpretrain.models import ResNet``, then ``type=ResNet``), which makes
+the file a pure-Python config.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import keyword
 import math
 import unicodedata
 
+from registry_core._importref import ImportRef
 from registry_core._paths import format_path
+from registry_core.config._py_imports import import_lines
 from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False
@@ -41,11 +45,14 @@ def _refuse(file: str, path: tuple[Any, ...], why: str) -> ConfigError:
 
 
 class _Writer:
-    def __init__(self, file: str, shadowed: bool) -> None:
+    def __init__(self, file: str, shadowed: bool, imports: dict[str, str]) -> None:
         self.file = file
         self.shadowed = shadowed  # a top-level name hides dict, float or set
+        self.imports = imports  # import path -> the name its import binds
 
     def scalar(self, value: Any, path: tuple[Any, ...]) -> str | None:
+        if type(value) is ImportRef:
+            return self.imports[value]
         if value is None or isinstance(value, (bool, str, bytes)):
             return repr(value)
         if isinstance(value, int):
@@ -126,8 +133,9 @@ def write_py(file: str, config: dict[Any, Any]) -> str:
     <BLANKLINE>
     """
     shadowed = any(key in _BUILTINS_USED for key in config)
-    writer = _Writer(file, shadowed)
-    lines = []
+    header, imports = import_lines(config)
+    writer = _Writer(file, shadowed, imports)
+    lines = list(header)
     for key, value in config.items():
         if not _is_name(key):
             raise _refuse(file, (), f"its top-level key {key!r} is not a Python name")

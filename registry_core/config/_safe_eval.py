@@ -49,7 +49,7 @@ from registry_core.config._strformat import percent_format
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from typing import Any, Final
+    from typing import Any, ClassVar, Final
 
     from registry_core.config._sources import WriteLog
 
@@ -106,7 +106,13 @@ class Evaluator:
             the file has no bases: ``_base_`` is then an empty ``ConfigDict``.
         writes: records what the file changes inside ``_base_``, for
             ``Config.source_of``.
+
+    A subclass may evaluate other statements or expressions by giving its own
+    ``statements`` and ``expressions`` tables (``_pure_python`` does).
     """
+
+    statements: ClassVar[dict[type, Callable[[Any, Any], None]]] = STATEMENTS
+    expressions: ClassVar[dict[type, Callable[[Any, Any], Any]]] = EXPRESSIONS
 
     def __init__(
         self,
@@ -140,7 +146,7 @@ class Evaluator:
             budget.steps += 1
             if budget.steps > MAX_STEPS:
                 budget.charge(0)
-            handler = STATEMENTS.get(type(statement))
+            handler = self.statements.get(type(statement))
             if handler is None:
                 raise self.refused(statement)
             try:
@@ -245,7 +251,7 @@ class Evaluator:
         budget.steps += 1
         if budget.steps > MAX_STEPS:
             budget.charge(0)
-        handler = EXPRESSIONS.get(type(node))
+        handler = self.expressions.get(type(node))
         if handler is None:
             raise self.refused(node)
         try:

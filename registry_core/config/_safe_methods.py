@@ -194,6 +194,7 @@ _CONFIGDICT_METHODS: Final[dict[str, Call]] = {
     "items": _listing,
     "values": _listing,
     "update": _deep_update,
+    "merge": _deep_update,
 }
 
 _TUPLE_METHODS: Final[dict[str, Call]] = {"count": _scan, "index": _scan}

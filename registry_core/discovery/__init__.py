@@ -18,11 +18,12 @@ from __future__ import annotations
 import os
 
 from registry_core import _tree as _registry
-from registry_core.discovery._loader import DISABLE_VAR, Loader
+from registry_core.discovery._loader import BRIDGE_VAR, DISABLE_VAR, Loader
 from registry_core.discovery._units import BLOCK_VAR, STATUSES, ScopeInfo, ScopeTable
 
 __all__ = [
     "BLOCK_VAR",
+    "BRIDGE_VAR",
     "DISABLE_VAR",
     "STATUSES",
     "Loader",

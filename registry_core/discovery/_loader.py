@@ -39,11 +39,12 @@ import threading
 import time
 from _thread import get_ident
 
-from registry_core import _hook
+from registry_core import _hook, _scope
 from registry_core import _tree as _registry
 from registry_core._messages import add_note
 from registry_core._node import origin
 from registry_core.discovery import _compat
+from registry_core.discovery._records import ENTRY_POINT
 from registry_core.discovery._scan import GROUP, PathWatch, scan
 from registry_core.discovery._transaction import OpenLoad, Transaction, calling_module
 from registry_core.discovery._units import (
@@ -77,9 +78,12 @@ if TYPE_CHECKING:
     from registry_core.discovery._scan import Diagnostic, EntryPointRecord
     from registry_core.registry import Registry
 
-__all__ = ["DISABLE_VAR", "Loader"]
+__all__ = ["BRIDGE_VAR", "DISABLE_VAR", "Loader"]
 
 DISABLE_VAR = "REGISTRY_CORE_DISABLE_AUTOLOAD"
+#: ``REGISTRY_CORE_BRIDGE=0`` turns off bridging of codebases built on MMEngine alone.
+BRIDGE_VAR = "REGISTRY_CORE_BRIDGE"
+_FALSE = frozenset({"0", "false", "no", "off"})
 _TRUE = frozenset({"1", "true", "yes", "on"})
 #: How long ``fork()`` waits for loads in other threads to finish, so that the
 #: child does not inherit an import that no thread of it will ever complete.
@@ -151,7 +155,8 @@ class Loader:
         units: dict[str, PluginUnit] = {}
         diagnostics: tuple[Diagnostic, ...] = ()
         if not self._disabled:
-            result = scan(sys.path)
+            bridge = env.get(BRIDGE_VAR, "").strip().lower() not in _FALSE
+            result = scan(sys.path) if bridge else scan(sys.path, bridge=False)
             diagnostics = result.diagnostics
             self._watch = PathWatch(result.fingerprint)
             by_scope: dict[str, list[EntryPointRecord]] = {}
@@ -163,6 +168,7 @@ class Loader:
             if old.status == LOADED or old.owner is not None:
                 units[scope] = old
         self._plugins = dict(sorted(units.items()))
+        _follow_default_scope(any(u.record.source != ENTRY_POINT for u in units.values()))
         self._index = None
         self._diagnostics = diagnostics
         self._scanned = True
@@ -304,9 +310,11 @@ class Loader:
             return
         try:
             with self._transaction(unit) as txn:
+                # A view of an MMEngine registry imports them as MMEngine does.
+                import_location = getattr(registry, "_import_location", importlib.import_module)
                 for location in registry.locations:
                     try:
-                        importlib.import_module(location)
+                        import_location(location)
                     except KeyboardInterrupt:
                         raise
                     except Exception as exc:
@@ -385,7 +393,12 @@ class Loader:
             return INCOMPATIBLE, incompatible, ()
         with self._transaction(unit) as txn:
             try:
-                module = importlib.import_module(r.module)
+                if r.source == ENTRY_POINT:
+                    module = importlib.import_module(r.module)
+                else:  # a codebase built on MMEngine: import it and attach views
+                    from registry_core.bridge import attach
+
+                    module = attach(r, self)
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:  # SystemExit included: a plugin never ends the host
@@ -527,6 +540,16 @@ class Loader:
         if self._turn is not None and self._turn != me:
             self._turn, self._turn_depth = None, 0
         self._cond = threading.Condition(threading.RLock())
+
+
+def _follow_default_scope(bridged: bool) -> None:
+    """Let MMEngine's default scope follow ours when a bridged codebase is installed."""
+    sync = None
+    if bridged:
+        from registry_core.bridge import default_scope_sync
+
+        sync = default_scope_sync()
+    _scope.set_scope_sync(sync)
 
 
 def _failures() -> Any:

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from registry_core._value import Value
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from registry_core._vocab import PluginSource
+
 __all__ = [
+    "ENTRY_POINT",
     "GROUP",
+    "MMENGINE",
+    "MMENGINE_KEYS",
     "RESERVED_SCOPE",
     "RESERVED_SCOPES",
     "Diagnostic",
@@ -24,6 +31,15 @@ GROUP = "registry_core.scopes"
 
 RESERVED_SCOPE = "registry_core"
 """The framework's own scope, which no plugin may claim."""
+
+ENTRY_POINT: PluginSource = "entry-point"
+"""The ``source`` of a scope advertised in the ``registry_core.scopes`` group."""
+
+MMENGINE: PluginSource = "mmengine"
+"""The ``source`` of a scope bridged from MMEngine's registries; also MMEngine's own scope."""
+
+MMENGINE_KEYS = frozenset({"mmengine", "mmengine-lite"})
+"""The distributions that install MMEngine (normalised names): the bridge's trigger."""
 
 RESERVED_SCOPES = {
     RESERVED_SCOPE: "reserved for the framework's own registries",
@@ -53,6 +69,9 @@ class EntryPointRecord(Value):
     """
 
     __slots__ = ("scope", "module", "attr", "distribution", "key", "version", "requires", "path")  # noqa: RUF023 (the repr's order)
+    #: Where the scope comes from: ``entry-point`` (this group), or ``mmengine``
+    #: for a codebase bridged from MMEngine's registries (``_mmengine_scan``).
+    source = ENTRY_POINT
 
     scope: str
     module: str

@@ -57,6 +57,7 @@ from registry_core.discovery._layout import (
 from registry_core.discovery._metadata import newest, parse_header, read_plugin
 from registry_core.discovery._records import (
     GROUP,
+    MMENGINE_KEYS,
     RESERVED_SCOPE,
     Diagnostic,
     EntryPointRecord,
@@ -165,12 +166,17 @@ class PathWatch:
         return path_fingerprint(list(paths)) != self.fingerprint
 
 
-def scan(paths: Iterable[str]) -> ScanResult:
+def scan(paths: Iterable[str], *, bridge: bool = True) -> ScanResult:
     """Find every scope advertised in the ``registry_core.scopes`` group.
+
+    With ``bridge``, the codebases built on MMEngine are found too, when
+    MMEngine is installed (:mod:`._mmengine_scan`); a scope some entry point
+    advertises is never bridged.
 
     Args:
         paths: Directories and zip files to search, in priority order (normally
             ``sys.path``).
+        bridge: Also find the codebases built on MMEngine.
 
     Returns:
         The advertised scopes and the problems found. Never raises for what it
@@ -182,6 +188,8 @@ def scan(paths: Iterable[str]) -> ScanResult:
     records: list[EntryPointRecord] = []
     diagnostics: list[Diagnostic] = [_say().ignored(meta) for meta in misnamed]
     _read_plugins([meta for meta in found if meta.key in relevant], records, diagnostics)
+    if bridge:
+        records += _bridged(found, entries, relevant, records)
     return ScanResult(
         entry_points=tuple(records), diagnostics=tuple(diagnostics), fingerprint=fingerprint
     )
@@ -308,6 +316,19 @@ def find_version(name: str, paths: Iterable[str]) -> str | None:
     if len(versions) > 1:
         return versions[newest([v or "" for v in versions])]
     return versions[0] if versions else None
+
+
+def _bridged(
+    found: list[MetaDir], entries: list[str], relevant: set[str], records: list[EntryPointRecord]
+) -> list[EntryPointRecord]:
+    """The MMEngine-based codebases (none unless MMEngine is installed); entry points win."""
+    if not any(meta.key in MMENGINE_KEYS for meta in found):
+        return []
+    from registry_core.discovery._mmengine_scan import find_bridged
+
+    advertised = {record.scope for record in records}
+    bridged = find_bridged(found, entries, relevant)
+    return [record for record in bridged if record.scope not in advertised]
 
 
 def _crowds(ours: list[MetaDir]) -> dict[tuple[int, str], list[MetaDir]]:

@@ -30,7 +30,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from registry_core._vocab import PluginStatus
+    from registry_core._vocab import PluginSource, PluginStatus
     from registry_core.discovery._scan import Diagnostic, EntryPointRecord
     from registry_core.registry import Registry
 
@@ -77,6 +77,8 @@ class ScopeInfo(Value):
         error: ``None``, or the message of the error a lookup would raise.
         path: the distribution's metadata folder.
         claimants: for a conflict, every distribution advertising the scope.
+        source: ``entry-point`` (advertised in the ``registry_core.scopes``
+            group) or ``mmengine`` (a codebase built on MMEngine, bridged).
     """
 
     __slots__ = (  # noqa: RUF023 (the fields' order: the repr's and the constructor's)
@@ -88,6 +90,7 @@ class ScopeInfo(Value):
         "error",
         "path",
         "claimants",
+        "source",
     )
 
     scope: str
@@ -98,6 +101,7 @@ class ScopeInfo(Value):
     error: str | None
     path: str
     claimants: tuple[str, ...]
+    source: PluginSource
 
     def __init__(
         self,
@@ -109,15 +113,17 @@ class ScopeInfo(Value):
         error: str | None = None,
         path: str = "",
         claimants: tuple[str, ...] = (),
+        source: PluginSource = "entry-point",
     ) -> None:
         self._assign(locals())
 
     def __repr__(self) -> str:
         error = f", error={self.error!r}" if self.error else ""
+        source = "" if self.source == "entry-point" else f", source={self.source!r}"
         return (
             f"ScopeInfo(scope={self.scope!r}, module={self.module!r}, "
             f"distribution={self.distribution!r}, version={self.version!r}, "
-            f"status={self.status!r}{error})"
+            f"status={self.status!r}{error}{source})"
         )
 
 
@@ -222,6 +228,7 @@ class PluginUnit(Unit):
             None if self.error is None else str(self.error),
             r.path,
             self.claimants,
+            r.source,
         )
 
     def raise_error(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from registry_core._help import not_registered
+from registry_core._importref import ImportRef
 from registry_core._messages import summary
 from registry_core._node import walk
 from registry_core._resolve import resolve
@@ -237,8 +238,25 @@ def describe(key: str, registry: str | Registry[Any] | None = None) -> Resolutio
             misses.append(Miss(label, not_registered(top, key)))
         else:
             hits.append(_describe(key, label, top, obj, table))
+    if not hits and type(key) is str and "." in key:  # an import path, as configs write
+        as_import = [h for h in _import_hits(ImportRef(key), targets, table) if h is not None]
+        hits = as_import or hits
     requested = None if registry is None else targets[0][0]
     return Resolution(key, requested, tuple(hits), () if hits else tuple(misses))
+
+
+def _import_hits(
+    key: ImportRef, targets: list[tuple[str, Registry[Any]]], table: ScopeTable
+) -> list[Description | None]:
+    """The hits of ``key`` read as an import path (``'mmpretrain.models.ResNet'``)."""
+    hits: list[Description | None] = []
+    for label, top in targets:
+        try:
+            obj = top.get(key)
+        except Exception:  # the key's own misses are reported already
+            continue
+        hits.append(None if obj is None else _describe(key, label, top, obj, table))
+    return hits
 
 
 def _describe(key: str, label: str, top: Registry[Any], obj: Any, table: ScopeTable) -> Description:

@@ -1,0 +1,331 @@
+"""The MMEngine bridge with small codebases of our own, on real MMEngine (SPEC §12).
+
+Each test installs ``mmtoy`` (see ``codebases``) into a temporary site folder
+and runs a fresh interpreter of this environment, so that discovery, the
+first import and MMEngine's global state start clean every time. The
+scenarios are those of issue 17, item 3.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from codebases import distribution, run, write, write_mmtoy
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    write_mmtoy(folder)
+    return folder
+
+
+def test_found_without_import_and_attached_where_mmengine_has_them(site: Path) -> None:
+    out = run(
+        """
+        import sys
+        import registry_core
+        from registry_core import MODELS, OPTIM_WRAPPERS
+        from registry_core.roots import ROOTS
+
+        info = registry_core.available_scopes()
+        assert (info["mmtoy"].module, info["mmtoy"].source) == ("mmtoy.registry", "mmengine")
+        assert info["mmengine"].source == "mmengine"
+        assert "mmtoy" not in sys.modules and "mmengine" not in sys.modules
+
+        Net = MODELS.get("mmtoy.Net")
+        import mmengine.registry as engine
+        import mmtoy.registry as toy
+        assert Net is toy.MODELS.get("Net")
+        view = MODELS.children["mmengine"].children["mmtoy"]
+        assert view.mmengine_registry is toy.MODELS
+        assert view.parent.mmengine_registry is engine.MODELS
+        # matched by identity: MMEngine's optim_wrapper has the child optimizer_wrapper
+        wrapper = OPTIM_WRAPPERS.children["mmengine"].children["mmtoy"]
+        assert wrapper.name == "optimizer_wrapper" and wrapper.get("ToyWrapper") is not None
+        # a parentless registry becomes a root that tree and list show
+        assert ROOTS["AUGMENTS"].get("Mixup") is toy.AUGMENTS.get("Mixup")
+        assert ROOTS["AUGMENTS"].scope == "mmtoy" and ROOTS["AUGMENTS"].parent is None
+        assert info["mmtoy"].status == "discovered"
+        assert registry_core.available_scopes()["mmtoy"].status == "loaded"
+        print("ok")
+        """,
+        site,
+    )
+    assert out.strip() == "ok"
+
+
+def test_views_are_live(site: Path) -> None:
+    """Names registered after attaching are seen; a replaced name is never served stale."""
+    run(
+        """
+        from registry_core import MODELS
+        view = MODELS.children["mmengine"].children["mmtoy"] if MODELS.get("mmtoy.Net") else None
+        import mmtoy.registry as toy
+        from mmengine.registry import MODELS as ENGINE
+
+        class Late: pass
+        toy.MODELS.register_module(module=Late)
+        assert MODELS.get("mmtoy.Late") is Late and view.get("Late") is Late
+
+        class Other: pass
+        assert view.get("Late") is Late  # cached now
+        toy.MODELS.register_module(name="Late", module=Other, force=True)
+        assert view.get("Late") is Other and MODELS.get("mmtoy.Late") is Other
+
+        # a name found in an ancestor, then registered nearer, hides the ancestor's
+        class Far: pass
+        ENGINE.register_module(name="Shadowed", module=Far)
+        assert view.get("Shadowed") is Far
+        class Near: pass
+        toy.MODELS.register_module(name="Shadowed", module=Near)
+        assert view.get("Shadowed") is Near
+        print("ok")
+        """,
+        site,
+    )
+
+
+def test_registering_through_a_view_lands_in_mmengine(site: Path) -> None:
+    run(
+        """
+        from registry_core import MODELS, DuplicateRegistrationError
+        MODELS.get("mmtoy.Net")
+        view = MODELS.children["mmengine"].children["mmtoy"]
+        import mmtoy.registry as toy
+
+        @view.register_module()
+        class ViaView: pass
+        assert toy.MODELS.get("ViaView") is ViaView
+        assert toy.MODELS.build(dict(type="ViaView")).__class__ is ViaView
+        try:
+            view.register_module(name="ViaView", module=dict)
+        except DuplicateRegistrationError:
+            pass
+        else:
+            raise AssertionError("a taken name was replaced")
+        print("ok")
+        """,
+        site,
+    )
+
+
+def test_nested_builds_and_default_scope_sync(site: Path) -> None:
+    """MMEngine's default scope is the view's for a build through it, restored after."""
+    run(
+        """
+        import registry_core
+        from registry_core import MODELS, default_scope, init_default_scope
+        from mmengine.registry import DefaultScope
+        from mmengine.registry import MODELS as ENGINE
+
+        def engine_scope():
+            current = DefaultScope.get_current_instance()
+            return None if current is None else current.scope_name
+
+        view = MODELS.children["mmengine"].children["mmtoy"] if MODELS.get("mmtoy.Net") else None
+        net = view.build(dict(type="Net"))  # through the view: MMEngine's build function
+        assert net.scope_seen == "mmtoy" and type(net.norm).__name__ == "Norm"
+        assert engine_scope() is None
+        net = view.build(dict(type="Net"))  # again (the cached fast path)
+        assert net.scope_seen == "mmtoy" and engine_scope() is None
+
+        # a build that raises restores the scope too
+        for _ in range(2):
+            try:
+                view.build(dict(type="Net", fail=True))
+            except ValueError as exc:
+                assert "mmtoy::model" in "".join(getattr(exc, "__notes__", []))
+            assert engine_scope() is None
+
+        # without our default scope, a build from the root does not reach mmtoy's Norm
+        try:
+            MODELS.build(dict(type="mmtoy.Net"))
+        except KeyError as exc:
+            assert "Norm not found" in str(exc)
+        else:
+            raise AssertionError("nested build found Norm without a default scope")
+
+        with default_scope("mmtoy"):  # sets MMEngine's for the block
+            assert engine_scope() == "mmtoy"
+            assert MODELS.build(dict(type="Net")).scope_seen == "mmtoy"
+            with default_scope("mmengine"):
+                assert engine_scope() == "mmengine"
+            assert engine_scope() == "mmtoy"
+        assert engine_scope() is None
+
+        try:
+            with default_scope("mmtoy"):
+                raise OSError("in the block")
+        except OSError:
+            pass
+        assert engine_scope() is None
+
+        # _scope_ in a config
+        assert MODELS.build(dict(type="Net", _scope_="mmtoy")).scope_seen == "mmtoy"
+        assert engine_scope() is None
+
+        # init_default_scope: for the rest of the context (MMEngine's is global)
+        init_default_scope("mmtoy")
+        assert engine_scope() == "mmtoy"
+        assert MODELS.build(dict(type="Net")).scope_seen == "mmtoy"
+        init_default_scope(None)
+        assert engine_scope() is None
+        print("ok")
+        """,
+        site,
+    )
+
+
+def test_default_scope_set_before_anything_loaded(site: Path) -> None:
+    """A process whose first act is a default scope: the sync still follows it."""
+    run(
+        """
+        import sys
+        from registry_core import MODELS, default_scope
+        with default_scope("mmtoy"):
+            net = MODELS.build(dict(type="Net"))
+            assert net.scope_seen == "mmtoy"
+        from mmengine.registry import DefaultScope
+        assert DefaultScope.get_current_instance() is None
+        print("ok")
+        """,
+        site,
+    )
+
+
+def test_threads_race_the_first_lookup(site: Path, tmp_path: Path) -> None:
+    log = tmp_path / "imports.log"
+    run(
+        """
+        import threading
+        from registry_core import MODELS
+        barrier = threading.Barrier(8)
+        found = []
+        def look():
+            barrier.wait()
+            found.append(MODELS.get("mmtoy.Net"))
+        threads = [threading.Thread(target=look) for _ in range(8)]
+        for t in threads: t.start()
+        for t in threads: t.join(60)
+        assert len(found) == 8 and len({id(f) for f in found}) == 1 and found[0] is not None
+        print("ok")
+        """,
+        site,
+        MMTOY_IMPORTS=str(log),
+    )
+    assert log.read_text() == "imported\n"  # once
+
+
+def test_a_registry_py_that_raises(site: Path, tmp_path: Path) -> None:
+    """Isolated PluginLoadError; MMEngine's tree is left clean, so a retry works."""
+    flag = tmp_path / "fail"
+    flag.write_text("")
+    run(
+        f"""
+        import os
+        import registry_core
+        from registry_core import MODELS, PluginLoadError
+        try:
+            MODELS.get("mmtoy.Net")
+        except PluginLoadError as exc:
+            assert "mmtoy.registry is broken" in str(exc.__cause__), exc
+        else:
+            raise AssertionError("no error")
+        assert registry_core.available_scopes()["mmtoy"].status == "failed"
+        assert registry_core.available_scopes()["mmengine"].status == "loaded"
+        from mmengine.registry import MODELS as ENGINE
+        assert "mmtoy" not in ENGINE.children  # undone in MMEngine too
+        assert "mmtoy" not in MODELS.children["mmengine"].children
+        from registry_core.roots import ROOTS
+        assert "AUGMENTS" not in ROOTS
+        os.remove({str(flag)!r})
+        registry_core.refresh()
+        Net = MODELS.get("mmtoy.Net")
+        assert Net is not None and Net.__module__ == "mmtoy.models"
+        assert MODELS.children["mmengine"].children["mmtoy"].build(dict(type="Net")).norm
+        print("ok")
+        """,
+        site,
+        MMTOY_FAIL=str(flag),
+    )
+
+
+def test_blocked(site: Path) -> None:
+    run(
+        """
+        import sys
+        import registry_core
+        from registry_core import MODELS, PluginLoadError
+        assert registry_core.available_scopes()["mmtoy"].status == "blocked"
+        try:
+            MODELS.get("mmtoy.Net")
+        except PluginLoadError as exc:
+            assert "REGISTRY_CORE_BLOCK" in str(exc)
+        else:
+            raise AssertionError("no error")
+        assert "mmtoy.registry" not in sys.modules
+        print("ok")
+        """,
+        site,
+        REGISTRY_CORE_BLOCK="mmtoy",
+    )
+
+
+def test_bridging_off(site: Path) -> None:
+    run(
+        """
+        import sys
+        import registry_core
+        from registry_core import MODELS
+        assert "mmtoy" not in registry_core.available_scopes()
+        assert MODELS.get("mmtoy.Net") is None
+        assert "mmtoy" not in sys.modules and "mmengine" not in sys.modules
+        print("ok")
+        """,
+        site,
+        REGISTRY_CORE_BRIDGE="0",
+    )
+
+
+def test_a_distribution_with_entry_points_and_mmengine_registries(tmp_path: Path) -> None:
+    """Its entry points win: it is a registry_core plugin, not bridged."""
+    site = tmp_path / "site"
+    rc_registry = (
+        "import registry_core\n"
+        "MODELS = registry_core.Registry('model', parent=registry_core.MODELS)\n"
+        "@MODELS.register_module()\nclass Native: pass\n"
+    )
+    modules = {"__init__.py": "", "registry.py": "raise RuntimeError('bridged')\n"}
+    modules["rc_registry.py"] = rc_registry
+    entry_points = "[registry_core.scopes]\nmmboth = mmboth.rc_registry\n"
+    write(site, distribution("mmboth", "mmboth", modules, entry_points=entry_points))
+    run(
+        """
+        import registry_core
+        from registry_core import MODELS
+        info = registry_core.available_scopes()["mmboth"]
+        assert (info.source, info.module) == ("entry-point", "mmboth.rc_registry")
+        assert MODELS.get("mmboth.Native").__name__ == "Native"
+        print("ok")
+        """,
+        site,
+    )
+
+
+def test_a_class_mmengine_registers_is_found_through_the_mmengine_level(site: Path) -> None:
+    """mmtoy.X for a class MMEngine registers in its own scope resolves, and says where."""
+    out = run(
+        """
+        from registry_core import OPTIM_WRAPPERS
+        import mmengine.optim  # registers OptimWrapper in MMEngine's root
+        wrapper = OPTIM_WRAPPERS.get("mmtoy.OptimWrapper")
+        assert wrapper is mmengine.optim.OptimWrapper
+        from registry_core.introspect import describe
+        print(describe("mmtoy.OptimWrapper", OPTIM_WRAPPERS).hits[0].scope)
+        """,
+        site,
+    )
+    assert out.split()[-1] == "mmengine"

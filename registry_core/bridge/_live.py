@@ -1,0 +1,89 @@
+"""The names of a bridged MMEngine registry, shared with its view.
+
+A view's own names *are* its MMEngine registry's dictionary: nothing is
+copied, a name MMEngine registers later is seen at once, and a name
+registered through the view lands in MMEngine. What registry_core adds is
+that every change to that dictionary, made by MMEngine or anyone, tells the
+view's tree, whose lookup caches would otherwise keep a replaced object
+(``force=True``) or miss a nearer name that now hides an ancestor's.
+"""
+
+from __future__ import annotations
+
+from _weakref import ref
+
+from registry_core._node import changed
+from registry_core._tree import LOCK
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from registry_core.registry import Registry
+
+__all__ = ["LiveNames"]
+
+
+def _nobody() -> None:
+    return None
+
+
+class LiveNames(dict):  # type: ignore[type-arg]
+    """A ``dict`` that invalidates its view's lookup caches whenever it changes.
+
+    Reads are plain ``dict`` reads (MMEngine's lookups stay as fast); only
+    the writing methods are overridden.
+    """
+
+    __slots__ = ("_view",)
+
+    def __init__(self, names: dict[str, Any]) -> None:
+        super().__init__(names)
+        self._view: Callable[[], Registry[Any] | None] = _nobody
+
+    def watch(self, view: Registry[Any]) -> None:
+        """Tell ``view``'s tree of every change from now on."""
+        self._view = ref(view)
+
+    def _changed(self) -> None:
+        view = self._view()
+        if view is not None:
+            with LOCK:
+                changed(view)  # the tree's own cache invalidation
+
+    def __setitem__(self, name: str, obj: Any) -> None:
+        super().__setitem__(name, obj)
+        self._changed()
+
+    def __delitem__(self, name: str) -> None:
+        super().__delitem__(name)
+        self._changed()
+
+    def pop(self, name: str, *default: Any) -> Any:
+        value = super().pop(name, *default)
+        self._changed()
+        return value
+
+    def popitem(self) -> tuple[str, Any]:
+        item = super().popitem()
+        self._changed()
+        return item
+
+    def setdefault(self, name: str, default: Any = None) -> Any:
+        value = super().setdefault(name, default)
+        self._changed()
+        return value
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self._changed()
+
+    def clear(self) -> None:
+        super().clear()
+        self._changed()
+
+    def __ior__(self, other: Any) -> LiveNames:  # type: ignore[misc]
+        super().__ior__(other)
+        self._changed()
+        return self

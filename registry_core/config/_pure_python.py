@@ -1,0 +1,318 @@
+"""MMEngine's pure-Python configs: ``with read_base():`` bases, imports kept as paths.
+
+A ``.py`` config is *pure-Python* when MMEngine would read it so
+(``Config._is_lazy_import``): walking its syntax tree, a ``with`` statement,
+a relative import or an import of a module outside the standard library comes
+before any ``_base_ = ...``. Such a file is loaded as MMEngine loads it
+(``Config._parse_lazy_import``), in the safe mode without running or
+importing anything:
+
+1. its first ``with read_base():`` block holds ``from <module> import ...``
+   statements naming config files (``from .._base_.models.resnet18 import *``:
+   relative to the file, one ``.`` per level; or ``pkg.configs.x``, a file
+   inside an installed package); each is loaded the same way (nested
+   ``read_base`` included) and binds all its names (``*``) or those named,
+   before the file's first statement runs;
+2. the rest of the file is evaluated (``_pure_python_eval``): plain
+   assignment, ``ConfigDict.update`` merging recursively, other imports bound
+   to ``ImportRef``; no ``_base_`` merge, no ``{{ }}`` substitution;
+3. the config is the file's names less those its imports bound (its bases'
+   imports included), names starting with ``__`` and modules and functions.
+
+With ``trusted=True`` step 2 executes the file as Python (``_pure_python_trusted``).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+
+from registry_core.config import _cache
+from registry_core.config._failures import EvalFailure, UnsafeConstruct
+from registry_core.config._pure_python_loaded import Loaded, cached, clear, put, skeleton_of
+from registry_core.config._sources import SourceNode
+from registry_core.errors import ConfigError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+__all__ = ["cached", "clear", "detect", "is_pure_python", "load", "load_entry"]
+
+
+def _mentions_import(text: str) -> bool:
+    return "import" in text or "with" in text
+
+
+def is_pure_python(tree: ast.Module) -> bool:
+    """Whether MMEngine reads this ``.py`` config as pure-Python (``_is_lazy_import``)."""
+    from registry_core.config._pure_python_eval import is_builtin_module
+
+    for node in ast.walk(tree):
+        kind = type(node)
+        if kind is ast.Assign:
+            target = node.targets[0]  # type: ignore[attr-defined]
+            if type(target) is ast.Name and target.id == "_base_":
+                return False
+        elif kind is ast.With:
+            return True
+        elif kind is ast.ImportFrom:
+            if node.level:  # type: ignore[attr-defined]
+                return True
+            module = node.module  # type: ignore[attr-defined]
+            names = node.names  # type: ignore[attr-defined]
+            if module == "mmengine" and len(names) == 1 and names[0].name == "Config":
+                continue
+            if isinstance(module, str) and not is_builtin_module(module):
+                return True
+        elif kind is ast.Import and any(
+            not is_builtin_module(a.name)
+            for a in node.names  # type: ignore[attr-defined]
+        ):
+            return True
+    return False
+
+
+def detect(path: str, text: str) -> tuple[ast.Module | None, bool]:
+    """Whether ``text`` is a pure-Python config, and its syntax tree if it was parsed to know."""
+    if not _mentions_import(text):
+        return None, False
+    from registry_core.config._python import parse
+
+    tree = parse(path, text)
+    return tree, is_pure_python(tree)
+
+
+def _where(file: str, line: int | None) -> str:
+    return f"{file}, line {line}" if line else file
+
+
+def _error(file: str, node: ast.AST | None, message: str) -> ConfigError:
+    line = getattr(node, "lineno", None)
+    return ConfigError(f"{_where(file, line)}: {message}", file=file, line=line)
+
+
+def _read_base_block(file: str, body: list[ast.stmt]) -> tuple[ast.With | None, list[ast.stmt]]:
+    """The first ``with read_base():`` block, checked, and the body without it."""
+    for index, node in enumerate(body):
+        if type(node) is ast.Assign:
+            target = node.targets[0]
+            if type(target) is ast.Name and target.id == "_base_":
+                raise _error(
+                    file,
+                    node,
+                    "_base_ = ... in a pure-Python config: its bases are the imports of "
+                    "`with read_base():` (MMEngine refuses this mix too); write "
+                    "`with read_base(): from .base import *` instead",
+                )
+        if type(node) is not ast.With:
+            continue
+        expr = node.items[0].context_expr
+        if (
+            len(node.items) > 1
+            or type(expr) is not ast.Call
+            or type(expr.func) is not ast.Name
+            or expr.func.id != "read_base"
+        ):
+            raise _error(
+                file,
+                node,
+                "a with statement other than `with read_base():`, the only one MMEngine "
+                "accepts in a pure-Python config",
+            )
+        for statement in node.body:
+            if type(statement) is not ast.ImportFrom or statement.module is None:
+                raise _error(
+                    file,
+                    statement,
+                    "`with read_base():` holds only imports of base configs "
+                    "(from .._base_.x import * or from .x import name)",
+                )
+        return node, [*body[:index], *body[index + 1 :]]
+    return None, body
+
+
+def _base_path(file: str, node: ast.ImportFrom) -> str:
+    module = node.module or ""
+    if node.level:
+        parts = [".."] * (node.level - 1) + module.split(".")
+        return os.path.normpath(os.path.join(os.path.dirname(file), *parts) + ".py")
+    package, _, rest = module.partition(".")
+    if not rest:
+        raise _error(
+            file,
+            node,
+            f"the base {module} is a package, not a config file; name a file inside "
+            "it (from pkg.configs.name import *)",
+        )
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(package)  # a top-level name: imports nothing
+    except (ImportError, ValueError):
+        spec = None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not locations:
+        raise _error(
+            file,
+            node,
+            f"the base {module}: no installed package {package!r} holds it; install "
+            "it, or name the base relative to this file (from .x import *)",
+        )
+    return os.path.join(locations[0], *rest.split(".")) + ".py"
+
+
+def load(
+    path: str,
+    trusted: bool,
+    chain: tuple[str, ...] = (),
+    text: str | None = None,
+    tree: ast.Module | None = None,
+) -> Loaded:
+    """Load the pure-Python config ``path`` (absolute): its names, for itself or an importer."""
+    key = (path, trusted)
+    known = cached(path, trusted)
+    if known is not None:
+        return known
+    from registry_core.config._python import parse
+
+    if text is None:
+        stat, text = _cache.read_text(path)
+    else:
+        stat = _cache.stat_of(path)
+    if tree is None:
+        tree = parse(path, text)
+    block, body = _read_base_block(path, list(tree.body))
+    # what the file's code can reach (executed, it can reach anything)
+    mentioned = None if trusted else _mentioned(text)
+    names: dict[str, Any] = {}
+    bases: dict[str, dict[str, Any]] = {}
+    files = [stat]
+    imported: set[str] = set()
+    sources: list[tuple[frozenset[Any], SourceNode]] = []
+    for node in block.body if block is not None else ():
+        assert type(node) is ast.ImportFrom
+        module = "." * node.level + (node.module or "")
+        base_path = _base_path(path, node)
+        if base_path == path or base_path in chain:
+            start = chain.index(base_path) if base_path in chain else len(chain)
+            cycle = " -> ".join([*chain[start:], path, base_path])
+            raise _error(path, node, f"the read_base imports form a cycle: {cycle}")
+        base = cached(base_path, trusted)
+        if base is None and not os.path.isfile(base_path):
+            raise _error(
+                path,
+                node,
+                f"the base {module} does not exist (looked for {base_path}); fix the "
+                "import in `with read_base():`",
+            )
+        if base is None:
+            base = load(base_path, trusted, (*chain, path))
+        base_names = base.take(mentioned)
+        bases[module] = base_names
+        imported |= base.imported
+        files.extend(f for f in base.entry.files if f not in files)
+        from registry_core.config._pure_python_eval import bind_base
+
+        before = set(names)
+        try:
+            bind_base(names, module, base_names, node)
+        except EvalFailure as failure:
+            raise _error(path, node, failure.message) from None
+        sources.append((frozenset(set(names) - before), base.entry.source))
+
+    from registry_core.config._pure_python_sources import own_names_and_writes
+
+    own_names, writes = own_names_and_writes(body)
+    if trusted:
+        from registry_core.config._pure_python_trusted import execute
+
+        names, own_imported = execute(path, text, body, names, bases)
+    else:
+        names, own_imported = _evaluate(path, text, body, names, bases)
+    imported |= own_imported
+    kept = {k: v for k, v in names.items() if not k.startswith("__")}
+    own = {k: v for k, v in kept.items() if k in own_names}
+    try:
+        shape = skeleton_of(own, {})
+    except RecursionError:
+        raise ConfigError(f"{path}: a value is nested too deeply to load", file=path) from None
+    source = SourceNode(path, shape, writes, sources)
+    entry = _cache.Entry({}, source, tuple(files), {}, ())
+    loaded = Loaded(kept, entry, frozenset(imported))
+    put(key, loaded)
+    return loaded
+
+
+def _mentioned(text: str) -> frozenset[str]:
+    """Every word of ``text`` that could be a name its code uses (or imports from a
+    module: ``from .base import model as m`` reaches ``model``): a superset, read with
+    a regular expression, which is much faster than walking the syntax tree."""
+    import re
+
+    words = set(re.findall(r"[^\W\d]\w*", text))
+    if not text.isascii():  # the parser reads names in their NFKC form
+        import unicodedata
+
+        words.update(unicodedata.normalize("NFKC", w) for w in list(words) if not w.isascii())
+    return frozenset(words)
+
+
+def _evaluate(
+    path: str,
+    text: str,
+    body: list[ast.stmt],
+    names: dict[str, Any],
+    bases: dict[str, dict[str, Any]],
+) -> tuple[dict[str, Any], set[str]]:
+    from registry_core.config._pure_python_eval import (
+        NotMMEngine,
+        PurePythonEvaluator,
+        hoist_imports,
+    )
+    from registry_core.config._python import failure_error
+
+    evaluator = PurePythonEvaluator(names, bases)
+    try:
+        hoist_imports(evaluator, body)
+        evaluator.run(body)
+    except NotMMEngine as failure:
+        raise _error(
+            path,
+            failure.node,
+            f"{failure.construct}{_code(text, failure.node)} is not what MMEngine reads in a "
+            f"pure-Python config: {failure.why}",
+        ) from None
+    except EvalFailure as failure:
+        if isinstance(failure, UnsafeConstruct) and failure.construct.startswith("a with"):
+            raise _error(path, failure.node, failure.message) from None
+        raise failure_error(failure, path, text) from failure.__cause__
+    return names, evaluator.imported
+
+
+def _code(text: str, node: ast.AST | None) -> str:
+    if node is None:
+        return ""
+    code = " ".join((ast.get_source_segment(text, node) or "").split())
+    if len(code) > 80:
+        code = code[:77] + "..."
+    return f" (`{code}`)" if code else ""
+
+
+def load_entry(
+    path: str, trusted: bool, chain: tuple[str, ...], text: str, tree: ast.Module
+) -> tuple[_cache.Entry, dict[Any, Any]]:
+    """``load_file`` for a pure-Python config: its cache entry and a fresh copy of its values.
+
+    The entry holds no values: the file stays in this module's cache (``cached``),
+    which a second load reads before parsing anything.
+    """
+    if chain:
+        raise ConfigError(
+            f"{chain[-1]}: its _base_ names {path}, a pure-Python config (with "
+            "read_base()); a config with _base_ cannot inherit from one, as in MMEngine: "
+            "make the config pure-Python too, importing its bases in `with read_base():`",
+            file=chain[-1],
+        )
+    loaded = load(path, trusted, chain, text, tree)
+    return loaded.entry, loaded.config()
