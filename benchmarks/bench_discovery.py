@@ -88,12 +88,34 @@ def write_dist(
         (dist_info / "entry_points.txt").write_text(entry_points, encoding="utf-8")
 
 
-def write_site(site: Path, n: int, requires: bool = True) -> None:
+def write_mmengine(site: Path, n: int) -> None:
+    """MMEngine among the distributions: ``mmengine-lite``, one codebase built on it,
+    and a package folder for every other distribution (the bridge's scan looks
+    for a ``registry.py`` in each), so that the bridge's part of the scan runs in full.
+    """
+    write_dist(site, "mmengine-lite", "0.10.7", "", None)
+    (site / "mmengine" / "registry").mkdir(parents=True)
+    (site / "mmengine" / "__init__.py").write_text("", encoding="utf-8")
+    (site / "mmengine" / "registry" / "__init__.py").write_text("", encoding="utf-8")
+    write_dist(site, "mmfake", "1.0", 'Requires-Dist: mmengine>=0.8; extra == "mim"\n', None)
+    (site / "mmfake").mkdir()
+    (site / "mmfake" / "__init__.py").write_text("", encoding="utf-8")
+    (site / "mmfake" / "registry.py").write_text("", encoding="utf-8")
+    for i in range(n):
+        package = site / f"fakedist{i:04d}"
+        package.mkdir(exist_ok=True)
+        (package / "__init__.py").write_text("", encoding="utf-8")
+
+
+def write_site(site: Path, n: int, requires: bool = True, mmengine: bool = False) -> None:
     """Write ``n`` fake distributions into ``site``, ``PLUGINS`` of them registry_core plugins.
 
-    With ``requires``, each plugin declares ``Requires-Dist: registry-core>=0.1``.
+    With ``requires``, each plugin declares ``Requires-Dist: registry-core>=0.1``;
+    with ``mmengine``, MMEngine is among them too (``write_mmengine``).
     """
     site.mkdir(parents=True)
+    if mmengine:
+        write_mmengine(site, n)
     plugin_slots = {k * n // PLUGINS: k for k in range(PLUGINS)}
     for i in range(n):
         if i in plugin_slots:
@@ -179,13 +201,15 @@ def slope(xs: list[float], ys: list[float]) -> float:
     )
 
 
-def measure(sizes: tuple[int, ...], rounds: int, workdir: Path, requires: bool) -> dict[str, Any]:
+def measure(
+    sizes: tuple[int, ...], rounds: int, workdir: Path, requires: bool, mmengine: bool = False
+) -> dict[str, Any]:
     cwd = workdir / "cwd"
     cwd.mkdir()
     sites = {}
     for n in sizes:
         sites[n] = workdir / f"site-{n}"
-        write_site(sites[n], n, requires)
+        write_site(sites[n], n, requires, mmengine)
     caches = {n: workdir / f"cache-{n}" for n in sizes}  # one per N: a cold first run each
     extra_path = registry_core_path(sites[sizes[0]], str(cwd), workdir / "cache-probe")
     envs = {n: child_env(sites[n], caches[n], extra_path) for n in sizes}
@@ -238,6 +262,7 @@ def measure(sizes: tuple[int, ...], rounds: int, workdir: Path, requires: bool) 
         "registry_core_on_pythonpath": extra_path,
         "rounds": rounds,
         "plugins_require_registry_core": requires,
+        "mmengine_among_them": mmengine,
         "seconds": round(time.perf_counter() - started, 1),
         "cases": CASES,
         "sizes": per_n,
@@ -309,6 +334,12 @@ def header(report: dict[str, Any]) -> str:
         f"{extra_plugins} of them advertising `registry_core.scopes`; the fake plugins "
         + ("declare" if report["plugins_require_registry_core"] else "do not declare")
         + " `Requires-Dist: registry-core>=0.1`."
+        + (
+            " MMEngine (`mmengine-lite`) and a codebase built on it are among them, and every"
+            " distribution has a package folder (the bridge's part of the scan runs)."
+            if report.get("mmengine_among_them")
+            else ""
+        )
     )
 
 
@@ -374,13 +405,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sizes", type=int, nargs="+", default=list(SIZES), help="numbers of distributions"
     )
+    parser.add_argument(
+        "--with-mmengine",
+        action="store_true",
+        help="MMEngine and a codebase built on it among the distributions (the bridge's scan)",
+    )
     args = parser.parse_args(argv)
     sizes = tuple(sorted(set(args.sizes)))
     if min(sizes) < PLUGINS:
         parser.error(f"every size must be at least {PLUGINS}")
 
     with tempfile.TemporaryDirectory(prefix="bench_discovery-") as tmp:
-        report = measure(sizes, max(3, args.rounds), Path(tmp), not args.no_requires)
+        report = measure(
+            sizes, max(3, args.rounds), Path(tmp), not args.no_requires, args.with_mmengine
+        )
     emit(report, markdown, plain, as_markdown=args.markdown, json_path=args.json)
     return 0
 

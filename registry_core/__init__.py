@@ -198,6 +198,8 @@ class _FirstScopeSync:
         return None if real is None else real.enter(scope)
 
     def init(self, scope: str | None) -> None:
+        if scope is None:  # nothing can have been set yet
+            return
         real = _scanned_sync()
         if real is not None:
             real.init(scope)

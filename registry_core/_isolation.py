@@ -13,7 +13,9 @@ must import it again rather than find it already imported (and attach
 nothing). Those are the modules imported during the test whose top-level
 package is that of a discovered plugin's entry point, or of the code that
 created a registry attached during the test. Other modules stay; the pytest
-plugin's site fixture removes the ones it provided.
+plugin's site fixture removes the ones it provided. Codebases built on
+MMEngine stay too: MMEngine's tree keeps their registries, so the bridge
+attaches new views on the next need instead.
 """
 
 from __future__ import annotations
@@ -101,6 +103,10 @@ def _forget_plugin_modules(before: frozenset[str], old_nodes: set[int]) -> None:
     if discovery is not None:
         units = discovery.loader().plugins()
         packages.update(unit.record.module.partition(".")[0] for unit in units)
+        # Codebases built on MMEngine stay imported: MMEngine keeps the registries
+        # they made (it refuses a second child of a scope), and the bridge attaches
+        # its views again on the next need.
+        packages -= {u.package for u in units if u.record.source != "entry-point"}
     packages -= _KEEP
     if not packages:
         return

@@ -245,6 +245,7 @@ def test_tree_json_healthy(env: Env) -> None:
         "error": None,
         "path": str(env.site / "alpha-2.1.dist-info"),
         "claimants": [],
+        "source": "entry-point",
     }
     assert data["diagnostics"] == []
 

@@ -69,3 +69,19 @@ def test_asyncio_tasks_do_not_see_each_other() -> None:
 
     results = asyncio.run(main())
     assert results == [["x"] * 50, ["y"] * 50, ["z"] * 50]
+
+
+def test_a_worker_thread_does_not_inherit_the_runners_default_scope() -> None:
+    """docs/migrating-from-mmengine.md: a ported runner sets the scope in each thread."""
+    init_default_scope("runner")
+    seen: list[str | None] = []
+
+    def worker() -> None:
+        seen.append(current_scope())  # MMEngine's global scope would be 'runner' here
+        init_default_scope("runner")
+        seen.append(current_scope())
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(10)
+    assert seen == [None, "runner"]

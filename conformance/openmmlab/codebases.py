@@ -15,7 +15,8 @@ RECORD, and the package beside it) the distribution ``mmtoy``, which requires
 ``switch_scope_and_registry(None)``, which finds ``Norm`` only when MMEngine's
 default scope is ``mmtoy``. Its ``registry.py`` appends a line to the file
 named by ``$MMTOY_IMPORTS`` each time it runs, and raises while the file
-named by ``$MMTOY_FAIL`` exists (after creating its registries).
+named by ``$MMTOY_FAIL`` exists (after creating its registries); its
+``models.py`` raises while ``$MMTOY_MODELS_FAIL`` exists (after registering).
 
 ``run(code, site)`` runs Python code in a fresh interpreter of this
 environment with ``site`` first on ``sys.path``, and returns what it printed.
@@ -51,6 +52,8 @@ if os.path.exists(os.environ.get("MMTOY_FAIL", "/nonexistent/flag")):
 """
 
 MODELS_PY = """\
+import os
+
 from mmengine.registry import DefaultScope
 from mmengine.registry import MODELS as MMENGINE_ROOT
 
@@ -90,6 +93,10 @@ class ToyWrapper:
 @AUGMENTS.register_module()
 class Mixup:
     pass
+
+
+if os.path.exists(os.environ.get("MMTOY_MODELS_FAIL", "/nonexistent/flag")):
+    raise RuntimeError("mmtoy.models is broken")
 """
 
 

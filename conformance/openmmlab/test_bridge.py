@@ -48,6 +48,8 @@ def test_found_without_import_and_attached_where_mmengine_has_them(site: Path) -
         # a parentless registry becomes a root that tree and list show
         assert ROOTS["AUGMENTS"].get("Mixup") is toy.AUGMENTS.get("Mixup")
         assert ROOTS["AUGMENTS"].scope == "mmtoy" and ROOTS["AUGMENTS"].parent is None
+        import pickle
+        assert pickle.loads(pickle.dumps(view)) is view  # by reference, as any registry
         assert info["mmtoy"].status == "discovered"
         assert registry_core.available_scopes()["mmtoy"].status == "loaded"
         print("ok")
@@ -74,6 +76,11 @@ def test_views_are_live(site: Path) -> None:
         assert view.get("Late") is Late  # cached now
         toy.MODELS.register_module(name="Late", module=Other, force=True)
         assert view.get("Late") is Other and MODELS.get("mmtoy.Late") is Other
+
+        # MMEngine's registry still copies and pickles (its names as a plain dict)
+        import copy, pickle
+        assert type(copy.deepcopy(toy.MODELS).module_dict) is dict
+        assert pickle.loads(pickle.dumps(toy.MODELS)).get("Late") is Other
 
         # a name found in an ancestor, then registered nearer, hides the ancestor's
         class Far: pass
@@ -329,3 +336,48 @@ def test_a_class_mmengine_registers_is_found_through_the_mmengine_level(site: Pa
         site,
     )
     assert out.split()[-1] == "mmengine"
+
+
+def test_locations_that_fail_are_retried_cleanly(site: Path, tmp_path: Path) -> None:
+    """What a failed import of the locations registered in MMEngine is taken back."""
+    flag = tmp_path / "fail"
+    flag.write_text("")
+    run(
+        f"""
+        import os
+        from registry_core import MODELS
+        try:
+            MODELS.get("mmtoy.Net")
+        except RuntimeError as exc:
+            assert "mmtoy.models is broken" in str(exc)
+        else:
+            raise AssertionError("no error")
+        import mmtoy.registry as toy
+        assert "Net" not in toy.MODELS.module_dict  # taken back in MMEngine too
+        os.remove({str(flag)!r})
+        Net = MODELS.get("mmtoy.Net")
+        assert Net is toy.MODELS.get("Net") and Net.__module__ == "mmtoy.models"
+        print("ok")
+        """,
+        site,
+        MMTOY_MODELS_FAIL=str(flag),
+    )
+
+
+def test_blocking_mmengine_blocks_what_is_built_on_it(site: Path) -> None:
+    run(
+        """
+        import sys
+        from registry_core import MODELS, PluginLoadError
+        try:
+            MODELS.get("mmtoy.Net")
+        except PluginLoadError as exc:
+            assert "REGISTRY_CORE_BLOCK" in str(exc) and "mmengine" in str(exc)
+        else:
+            raise AssertionError("no error")
+        assert "mmtoy.registry" not in sys.modules
+        print("ok")
+        """,
+        site,
+        REGISTRY_CORE_BLOCK="mmengine",
+    )

@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 
 from registry_core.discovery._records import MMENGINE
+from registry_core.registry import live_roots
 from registry_core.roots import list_root, unlist_root
 
 TYPE_CHECKING = False
@@ -31,19 +32,32 @@ if TYPE_CHECKING:
     from registry_core.discovery._records import EntryPointRecord
     from registry_core.registry import Registry
 
-__all__ = ["attach_scope", "view_of"]
+__all__ = ["attach_scope", "engine_snapshot", "view_of"]
 
 #: id of an MMEngine registry -> (that registry, its view): the one owner of
 #: the views (root views live as long as this holds them).
 _VIEWS: dict[int, tuple[Any, MMEngineView]] = {}
-#: id of a root view -> its label in ``registry_core.roots.ROOTS``.
-_LISTED: dict[int, str] = {}
+#: id of an MMEngine registry shown by a root view -> its label in
+#: ``registry_core.roots.ROOTS``, and the view.
+_LISTED: dict[int, tuple[str, MMEngineView]] = {}
 
 
 def view_of(mm: Any) -> MMEngineView | None:
-    """The view of an MMEngine registry, if its scope is attached."""
+    """The view of an MMEngine registry, if it is in the tree.
+
+    A view taken out of the tree (a failed load rolled back, a test's state
+    restored) does not count: the next load makes a new one.
+    """
     held = _VIEWS.get(id(mm))
-    return held[1] if held is not None and held[0] is mm else None
+    if held is None or held[0] is not mm:
+        return None
+    view = held[1]
+    node: Registry[Any] = view
+    while node.parent is not None:
+        if node.parent.children.get(node.scope) is not node:
+            return None
+        node = node.parent
+    return view if any(root is node for root in live_roots()) else None
 
 
 def attach_scope(record: EntryPointRecord, loader: Any) -> ModuleType:
@@ -65,17 +79,30 @@ def attach_scope(record: EntryPointRecord, loader: Any) -> ModuleType:
         _attach_views(scope, roots, record.module, loader, made)
         for view in made:
             if view.parent is None:  # listed with the shipped roots, for tree and list
-                label = labels.get(id(view.mmengine_registry), view.name.upper())
-                _LISTED[id(view)] = list_root(label, view)
+                _list(view, labels.get(id(view.mmengine_registry), view.name.upper()))
     except BaseException:
         for view in made:
             _VIEWS.pop(id(view.mmengine_registry), None)
-            label = _LISTED.pop(id(view), "")
-            if label:
-                unlist_root(label, view)
+            _unlist(view.mmengine_registry)
         before.restore()
         raise
     return module
+
+
+def _list(view: MMEngineView, label: str) -> None:
+    _unlist(view.mmengine_registry)  # a view made before, taken out of the tree since
+    _LISTED[id(view.mmengine_registry)] = (list_root(label, view), view)
+
+
+def _unlist(mm: Any) -> None:
+    label, view = _LISTED.pop(id(mm), ("", None))
+    if view is not None:
+        unlist_root(label, view)
+
+
+def engine_snapshot() -> _Snapshot:
+    """The children and names of every MMEngine registry the bridge can reach now."""
+    return _Snapshot(_engine_roots(importlib.import_module("mmengine.registry")))
 
 
 def _engine_roots(engine: ModuleType) -> list[Any]:
@@ -119,7 +146,7 @@ def _attach_views(
                 parent = _load_parent(mm_parent, loader)
             if parent is None:
                 continue  # under a registry no installed codebase owns: not bridged
-        view = MMEngineView(node, parent, origin)
+        view = MMEngineView(node, parent, origin, engine_snapshot)
         _VIEWS[id(node)] = (node, view)
         made.append(view)
 

@@ -45,14 +45,6 @@ class EngineScope:
         self._instances: dict[str, Any] = {}  # scope -> its DefaultScope, made once
         self._keys = count()
 
-    def current(self) -> str | None:
-        """MMEngine's default scope now."""
-        table = self._type._instance_dict
-        if not table:
-            return None
-        scope: str = table[next(reversed(table))].scope_name
-        return scope
-
     def _instance(self, scope: str) -> Any:
         instance = self._instances.get(scope)
         if instance is None:
@@ -62,6 +54,8 @@ class EngineScope:
 
     def push(self, scope: str) -> str | None:
         """Make ``scope`` MMEngine's default; return the key to :meth:`pop` (None: it was)."""
+        # DefaultScope's instance table: its last entry is the default scope
+        # (see the module docstring for why not overwrite_default_scope).
         table = self._type._instance_dict
         if table and table[next(reversed(table))].scope_name == scope:
             return None

@@ -42,6 +42,11 @@ class LiveNames(dict):  # type: ignore[type-arg]
         super().__init__(names)
         self._view: Callable[[], Registry[Any] | None] = _nobody
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A copy or a pickle (of an MMEngine registry, say) is a plain dict:
+        # only the registry's own dictionary tells the view.
+        return (dict, (dict(self),))
+
     def watch(self, view: Registry[Any]) -> None:
         """Tell ``view``'s tree of every change from now on."""
         self._view = ref(view)

@@ -21,6 +21,7 @@ from registry_core.registry import Registry, share_names
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 __all__ = ["MMEngineView", "build_through_mmengine"]
@@ -37,11 +38,22 @@ class MMEngineView(Registry):  # type: ignore[type-arg]
             the view's scope, as for a registry a plugin creates.
     """
 
-    __slots__ = ("_mm", "_mm_origin")
+    __slots__ = ("_mm", "_mm_origin", "_snapshot")
 
-    def __init__(self, mm: Any, parent: Registry[Any] | None, origin: str) -> None:
+    def __init__(
+        self,
+        mm: Any,
+        parent: Registry[Any] | None,
+        origin: str,
+        snapshot: Callable[[], Any],
+    ) -> None:
         self._mm = mm
         self._mm_origin = origin
+        # what MMEngine's registries hold now, with a restore(): handed over by
+        # _attach, which owns the views (no import back to it)
+        self._snapshot = snapshot
+        # MMEngine has no public way to read a registry's locations or whether
+        # they are imported (the package's per-file SLF001 ignore is for this).
         imported = bool(mm._imported)
         locations = () if imported else tuple(mm._locations) or _fallback(mm)
         super().__init__(
@@ -51,6 +63,9 @@ class MMEngineView(Registry):  # type: ignore[type-arg]
             scope=mm.scope,
             locations=locations,
         )
+        # The dictionary MMEngine reads and writes (its public ``module_dict``
+        # returns it too); made a LiveNames once, so that MMEngine's writes
+        # invalidate our caches (see _live).
         names = mm._module_dict
         if not isinstance(names, LiveNames):
             names = LiveNames(names)
@@ -62,8 +77,9 @@ class MMEngineView(Registry):  # type: ignore[type-arg]
         self, name: str, scope: str, parent: Registry[Any] | None, origin: str, home: str | None
     ) -> None:
         # The view belongs to the codebase that made the MMEngine registry,
-        # not to the bridge module that creates it.
-        super()._place(name, scope, parent, self._mm_origin, home)
+        # not to the bridge module that creates it; no module import creates
+        # it (a view under a shipped root pickles through that root).
+        super()._place(name, scope, parent, self._mm_origin, None)
 
     @property
     def mmengine_registry(self) -> Any:
@@ -71,8 +87,19 @@ class MMEngineView(Registry):  # type: ignore[type-arg]
         return self._mm
 
     def _import_location(self, location: str) -> None:
-        """Import the locations as MMEngine does, all at once (and only once)."""
-        self._mm.import_from_location()
+        """Import the locations as MMEngine does, all at once (and only once).
+
+        If that fails, what it registered in MMEngine's registries is taken
+        back (the loader forgets the modules it imported), so that the next
+        need imports them again from a clean slate, not into names MMEngine
+        would refuse as taken.
+        """
+        before = self._snapshot()
+        try:
+            self._mm.import_from_location()
+        except BaseException:
+            before.restore()
+            raise
 
     def __repr__(self) -> str:
         return "<MMEngine view " + super().__repr__()[1:]

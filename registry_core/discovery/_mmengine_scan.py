@@ -19,10 +19,11 @@ installed, and goes the other way round: a ``stat`` of ``P/registry.py`` for
 each top-level folder ``P`` of the path entries that hold distributions (the
 few packages with one are the only candidates); each candidate's owner is the
 distribution of the same normalised name, else one whose name starts like the
-package's (``mmsegmentation`` for ``mmseg``), else the one whose
-``top_level.txt`` or ``RECORD`` lists the package; and only the owners'
-``METADATA`` headers are read. A distribution that advertises
-``registry_core.scopes`` itself is not bridged: its entry points win.
+package's (``mmsegmentation`` for ``mmseg``), else, if its ``registry.py``
+mentions ``mmengine`` at all, the one whose ``top_level.txt`` or ``RECORD``
+lists the package; and only the owners' ``METADATA`` headers are read. A
+distribution that advertises ``registry_core.scopes`` itself is not bridged:
+its entry points win.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def find_bridged(
             if package in seen or package in RESERVED_SCOPES:
                 continue
             seen.add(package)  # the first path entry holding it is what imports
-            owner = _owner(package, in_slot)
+            owner = _owner(package, in_slot, entries[slot])
             if owner is None or first.get(owner.key) is not owner or owner.key in advertisers:
                 continue
             header = _header(owner)
@@ -171,18 +172,34 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _owner(package: str, in_slot: list[MetaDir]) -> MetaDir | None:
+def _owner(package: str, in_slot: list[MetaDir], entry: str) -> MetaDir | None:
     """The distribution of a path entry that installs ``package``, or None."""
     key = normalize_name(package)
     for meta in in_slot:
         if meta.key == key:
             return meta
-    # Names that start alike first (mmsegmentation ships mmseg), then all.
+    # Names that start alike (mmsegmentation ships mmseg), then all; but the
+    # search of all (a file read per distribution) only for a registry.py that
+    # names MMEngine at all: any other cannot make MMEngine registries.
     likely = [m for m in in_slot if m.key.startswith(key) or key.startswith(m.key)]
-    for meta in likely + [m for m in in_slot if m not in likely]:
+    for meta in likely:
         if _lists_package(meta, package):
             return meta
+    if not _names_mmengine(entry, package):
+        return None
+    for meta in in_slot:
+        if meta not in likely and _lists_package(meta, package):
+            return meta
     return None
+
+
+def _names_mmengine(entry: str, package: str) -> bool:
+    sep = os.sep
+    try:
+        with open(f"{entry or '.'}{sep}{package}{sep}registry.py", "rb") as source:
+            return b"mmengine" in source.read()
+    except OSError:
+        return False
 
 
 def _lists_package(meta: MetaDir, package: str) -> bool:

@@ -113,6 +113,7 @@ def _plugin_json(info: ScopeInfo) -> JSON:
         "error": info.error,
         "path": info.path,
         "claimants": list(info.claimants),
+        "source": info.source,
     }
 
 
