@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 import pytest
 
@@ -117,3 +118,128 @@ def test_what_a_format_cannot_hold(
 def test_dump_needs_a_mapping(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="mapping"):
         dump_config([1, 2], tmp_path / "o.json")  # type: ignore[arg-type]
+
+
+# -- issue 16, scenario 7: only what loads back equal is written ----------------------
+
+
+def _nested(depth: int) -> Any:
+    value: Any = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("suffix", "config", "words"),
+    [
+        (".yaml", {"a": {"b": "x\ud800y"}}, "a.b"),  # written as "\uD800": invalid YAML
+        (".json", {"a": ["\udfff"]}, "a[0]"),
+        (".py", {"a": "\ud800"}, "a"),
+        (".py", {"deep": _nested(250)}, "deep"),  # Python's parser nests 200 brackets
+        (".json", {"n": 10**5000}, "n"),  # more digits than Python writes as text
+        (".yaml", {"m": {"n": -(10**5000)}}, "m.n"),
+        (".py", {"n": 10**5000}, "n"),
+        (".toml", {"n": 10**5000}, "n"),
+        (".yaml", {"deep": _nested(400)}, "deep"),  # PyYAML's writer recursed past the limit
+        (".json", {"deep": _nested(5000)}, "deep"),
+    ],
+    ids=[
+        "yaml-surrogate",
+        "json-surrogate",
+        "py-surrogate",
+        "py-deep",
+        "json-big-int",
+        "yaml-big-int",
+        "py-big-int",
+        "toml-big-int",
+        "yaml-deep",
+        "json-deep",
+    ],
+)
+def test_7_what_would_not_load_back_is_refused_and_nothing_written(
+    tmp_path: Path, suffix: str, config: dict[Any, Any], words: str
+) -> None:
+    path = tmp_path / f"out{suffix}"
+    with pytest.raises(ConfigError) as info:
+        dump_config(config, path)
+    message = str(info.value)
+    assert str(path) in message and "cannot write" in message, message
+    assert f" {words}" in message or f" {words}:" in message, message
+    assert list(tmp_path.iterdir()) == []  # no file, not even a partial or temporary one
+
+
+def test_7_a_refused_dump_leaves_an_existing_file_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "out.yaml"
+    path.write_text("a: 1\n")
+    with pytest.raises(ConfigError):
+        dump_config({"a": "\ud800"}, path)
+    assert path.read_text() == "a: 1\n"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_7_a_safe_config_making_a_huge_int_cannot_be_dumped(tmp_path: Path) -> None:
+    (tmp_path / "big.py").write_text("n = 10 ** 5000\n")
+    cfg = load_config(tmp_path / "big.py")
+    for suffix in (".json", ".yaml", ".py", ".toml"):
+        with pytest.raises(ConfigError, match="cannot write n"):
+            dump_config(cfg, tmp_path / f"out{suffix}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.py"]
+
+
+def test_7_deep_values_that_load_back_are_written(tmp_path: Path) -> None:
+    config = {"a": _nested(100)}
+    for suffix in (".json", ".yaml", ".py"):
+        dump_config(config, tmp_path / f"out{suffix}")
+        assert load_config(tmp_path / f"out{suffix}") == config
+
+
+# -- issue 15, point 5: one table of formats ------------------------------------------
+
+
+def test_every_format_of_the_table_is_written_read_and_named(tmp_path: Path) -> None:
+    from registry_core.config._formats import FORMATS, SUFFIXES
+
+    for fmt in FORMATS:
+        for suffix in fmt.suffixes:
+            path = tmp_path / f"cfg{suffix}"
+            dump_config({"model": {"type": "Net", "size": (3, 3)}}, path)
+            size = (3, 3) if fmt.tuples else [3, 3]
+            assert load_config(path) == {"model": {"type": "Net", "size": size}}
+    with pytest.raises(ConfigError) as info:
+        dump_config({"a": 1}, tmp_path / "cfg.ini")
+    (tmp_path / "cfg.ini").write_text("a = 1\n")
+    with pytest.raises(ConfigError) as loading:
+        load_config(tmp_path / "cfg.ini")
+    for suffix in SUFFIXES:  # the messages name every suffix of the table
+        assert suffix in str(info.value) and suffix in str(loading.value)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_7_the_written_file_keeps_its_mode(tmp_path: Path) -> None:
+    # the text goes through a temporary file that replaces the target: the mode is kept
+    existing = tmp_path / "existing.json"
+    existing.write_text("{}")
+    existing.chmod(0o640)
+    dump_config({"a": 1}, existing)
+    assert existing.stat().st_mode & 0o777 == 0o640
+    umask = os.umask(0o022)
+    try:
+        dump_config({"a": 1}, tmp_path / "new.json")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing.json", "new.json"]
+
+
+def test_7_a_dump_through_a_symlink_writes_the_file_it_points_to(tmp_path: Path) -> None:
+    # the checked write replaces the file the link points to, never the link itself
+    real = tmp_path / "real" / "cfg.json"
+    real.parent.mkdir()
+    real.write_text("{}")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    dump_config({"a": 1}, link)
+    assert link.is_symlink()
+    assert load_config(real) == {"a": 1}
+    assert sorted(p.name for p in real.parent.iterdir()) == ["cfg.json"]

@@ -39,9 +39,9 @@ def add_commands(command: Command) -> None:
         "building nothing; report every problem at once.",
         _validate,
     )
-    validate.add_argument(
-        "config", metavar="CONFIG", help="the config file (.py, .json, .toml, .yaml or .yml)"
-    )
+    from registry_core.config._formats import listed
+
+    validate.add_argument("config", metavar="CONFIG", help=f"the config file ({listed()})")
     validate.add_argument(
         "--registry",
         metavar="R",
@@ -99,6 +99,8 @@ def _validate(args: argparse.Namespace) -> int:
         cfg = _load(args.config, args.trusted)
     except ConfigError as exc:
         write(sys.stderr, wrap(f"error: {exc}", "", "  "))
+        if args.json:  # a report all the same, saying why there are no issues
+            print_json({"schema": 1, "config": args.config, "ok": False, "error": str(exc)})
         return EXIT_USAGE
     if not isinstance(cfg, (dict, list)):
         write(

@@ -11,7 +11,14 @@ from __future__ import annotations
 import ast
 import operator
 
-from registry_core.config._limits import MAX_ITEMS, Budget, check_digits, check_items, made, size_of
+from registry_core.config._limits import (
+    MAX_ITEMS,
+    Budget,
+    check_digits,
+    check_items,
+    search_cost,
+    size_of,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,6 +32,7 @@ __all__ = [
     "SEQUENCES",
     "UNARY",
     "check_operation",
+    "check_unary",
     "compare_cost",
 ]
 
@@ -89,7 +97,9 @@ def compare_cost(budget: Budget, kind: type, left: Any, right: Any) -> None:
     if kind is ast.Is or kind is ast.IsNot:
         return
     if kind is ast.In or kind is ast.NotIn:
-        if type(right) is range:
+        if type(right) is str and type(left) is str:
+            budget.charge(search_cost(right, left))
+        elif type(right) is range:
             if type(left) is not int and type(left) is not bool:
                 budget.charge(size_of(right))
         elif isinstance(right, HASHED):
@@ -128,7 +138,7 @@ def check_operation(budget: Budget, op: type, a: Any, b: Any, inplace: bool) -> 
             else:
                 return  # Python raises its TypeError
             check_items(n, f"the {ta.__name__}")
-            budget.charge(made(ta, n if not inplace or ta is not list else n - len(a) + 1))
+            budget.make(ta, n if not inplace or ta is not list else n - len(a) + 1)
     elif op is ast.Mult:
         if ta in SEQUENCES and isinstance(b, int):
             n = len(a) * max(0, b)
@@ -138,7 +148,7 @@ def check_operation(budget: Budget, op: type, a: Any, b: Any, inplace: bool) -> 
             return
         kind = ta if ta in SEQUENCES else tb
         check_items(n, f"the repeated {kind.__name__}")
-        budget.charge(made(kind, n))
+        budget.make(kind, n, f"the repeated {kind.__name__}")
     elif op in (ast.BitOr, ast.BitAnd, ast.BitXor, ast.Sub):
         n = _size_or_zero(a) + _size_or_zero(b)
         check_items(n, "the result")
@@ -153,6 +163,7 @@ def _size_or_zero(value: Any) -> int:
 
 
 def check_int_operation(budget: Budget, op: type, a: int, b: int) -> None:
+    """Check the size of ``a <op> b`` on ints, charge its work and its memory."""
     if op is ast.Pow:
         if b <= 0 or -1 <= a <= 1:
             return
@@ -163,21 +174,39 @@ def check_int_operation(budget: Budget, op: type, a: int, b: int) -> None:
             check_digits(int(digits / 0.30103) + 1, "the power")
         result_limbs = digits / 9 + 1
         budget.charge(int(result_limbs**1.585 * 2) // _LIMB_OPS_PER_STEP)
+        budget.make_int(int(digits / 0.30103) + 1, "the power")
         return
     if op is ast.LShift:
         if b > 0 and a:
-            check_digits(a.bit_length() + b, "the shifted number")
-            budget.charge((a.bit_length() + b) // _LIMB // _LIMB_OPS_PER_STEP)
+            bits = a.bit_length() + b
+            check_digits(bits, "the shifted number")
+            budget.charge(bits // _LIMB // _LIMB_OPS_PER_STEP)
+            budget.make_int(bits, "the shifted number")
         return
     la, lb = _limbs(a), _limbs(b)
     if la + lb < 64:
         return
     if op is ast.Mult:
-        check_digits(a.bit_length() + b.bit_length(), "the product")
+        bits = a.bit_length() + b.bit_length()
+        check_digits(bits, "the product")
         small, large = min(la, lb), max(la, lb)
         cost = small * large if small < 70 else int(large**1.585)
     elif op in (ast.FloorDiv, ast.Mod, ast.Div):
+        bits = a.bit_length()
         cost = la * lb
     else:
+        bits = max(a.bit_length(), b.bit_length()) + 1
         cost = la + lb
     budget.charge(cost // _LIMB_OPS_PER_STEP)
+    budget.make_int(bits, "the result")
+
+
+def check_unary(budget: Budget, op: type, value: Any) -> None:
+    """Charge ``-value`` and ``~value`` (and ``abs``): an int is copied, so made anew.
+
+    ``+value`` and ``not value`` of an int cost nothing more: the one returns the
+    int itself, the other looks at its sign.
+    """
+    if type(value) is int and (op is ast.USub or op is ast.Invert):
+        budget.hash_int(value)  # reading all of it: a step per 2048 bits
+        budget.make_int(value.bit_length() + 1, "the negated number")

@@ -15,11 +15,17 @@ import builtins
 import itertools
 
 from registry_core.config._configdict import ConfigDict
-from registry_core.config._eval_arithmetic import COMPARE, SEQUENCES, UNARY, compare_cost
+from registry_core.config._eval_arithmetic import (
+    COMPARE,
+    SEQUENCES,
+    UNARY,
+    check_unary,
+    compare_cost,
+)
 from registry_core.config._failures import EvalFailure, UnsafeConstruct
 from registry_core.config._limits import check_items
 from registry_core.config._markers import FunctionMarker, ModuleMarker
-from registry_core.config._safe_calls import BUILTINS, COPY_FUNCTIONS
+from registry_core.config._safe_calls import BUILTINS, COPY_FUNCTIONS, allowed_calls
 from registry_core.config._safe_methods import COMPUTED, METHODS
 from registry_core.config._strformat import format_value
 
@@ -105,7 +111,10 @@ def binop(ev: Evaluator, node: ast.BinOp) -> Any:
 
 
 def unaryop(ev: Evaluator, node: ast.UnaryOp) -> Any:
-    return UNARY[type(node.op)](ev.expr(node.operand))
+    kind = type(node.op)
+    value = ev.expr(node.operand)
+    check_unary(ev.budget, kind, value)
+    return UNARY[kind](value)
 
 
 def boolop(ev: Evaluator, node: ast.BoolOp) -> Any:
@@ -147,10 +156,7 @@ def call(ev: Evaluator, node: ast.Call) -> Any:
             if builtin is None:
                 if is_dunder(name) or name in PYTHON_BUILTINS:
                     raise UnsafeConstruct(
-                        f"a call of {name}",
-                        "a safe config may call only dict, list, tuple, set, range, len, "
-                        "min, max, sum, sorted, zip, enumerate, round, abs, int, float, "
-                        "str, bool, and the methods of its values",
+                        f"a call of {name}", f"a safe config may call only {allowed_calls()}"
                     )
                 raise EvalFailure(f"NameError: name {name!r} is not defined")
             args, kwargs = arguments(ev, node)

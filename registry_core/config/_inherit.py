@@ -7,23 +7,30 @@ key, evaluate the file's own values (reading ``_base_`` as ``ConfigDict``s),
 copy them apart, replace ``{{_base_.a.b}}`` references by copies of the bases'
 values, merge them over the bases (``_merge``), and drop the names starting
 with ``__``. The result is cached (``_cache``) for the next file that names
-this one as a base.
+this one as a base, and kept for the rest of the ``load_config`` call, so that a
+base named by many files of one config (through a lattice of bases) is read
+once. A cycle of bases is found by the files' identity (device and inode), so
+that a symbolic link cannot hide one.
 """
 
 from __future__ import annotations
 
 import os
-import warnings
+from stat import S_ISREG
 
 from registry_core.config import _cache
 from registry_core.config._configdict import ConfigDict
-from registry_core.config._failures import EvalFailure
-from registry_core.config._formats import DATA_SUFFIXES, read_data
-from registry_core.config._merge import TooLarge, add_scope, as_configdict, copy_tree, merge
+from registry_core.config._file_values import (
+    copy_own,
+    key_line,
+    merge_over,
+    replace_references,
+    warn_deprecated,
+)
+from registry_core.config._formats import Format, format_of, listed, read_data
+from registry_core.config._merge import add_scope, as_configdict
 from registry_core.config._sources import SourceNode, WriteLog, skeleton
 from registry_core.config._substitute import (
-    base_reference,
-    line_of,
     quote_bare_references,
     substitute_text,
 )
@@ -31,11 +38,13 @@ from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import ast
+    from collections.abc import Callable
     from typing import Any, Final
 
-__all__ = ["SUFFIXES", "load_file"]
 
-SUFFIXES: Final = (".py", *DATA_SUFFIXES)
+__all__ = ["load_file"]
+
 _BASE_KEY: Final = "_base_"
 _DEPRECATION_KEY: Final = "_deprecation_"
 
@@ -70,8 +79,59 @@ def _where(file: str, line: int | None) -> str:
 _read = _cache.read_text
 
 
-def load_file(  # noqa: C901  # issue 15: owned by the validation/config work
-    path: str, trusted: bool, chain: tuple[str, ...] = ()
+class _Parsed:
+    """What parsing one file gave: its syntax tree (Python) or data, and its bases."""
+
+    __slots__ = ("base_line", "data", "lines", "names", "tree")
+
+    def __init__(
+        self,
+        tree: ast.Module | None,
+        data: dict[Any, Any],
+        names: list[str],
+        base_line: int | None,
+        lines: dict[str, int],
+    ) -> None:
+        self.tree = tree
+        self.data = data
+        self.names = names
+        self.base_line = base_line
+        self.lines = lines
+
+
+class Call:
+    """What one ``load_config`` call shares across the files it loads.
+
+    Attributes:
+        loaded: path -> the entry of each file loaded so far: a base named by
+            many files of the config (a lattice of bases) is read once.
+        identities: path -> ``(device, inode)`` of each file named so far
+            (``None``: not a file), to find a cycle of bases through a
+            symbolic link.
+    """
+
+    __slots__ = ("identities", "loaded")
+
+    def __init__(self) -> None:
+        self.loaded: dict[str, _cache.Entry] = {}
+        self.identities: dict[str, tuple[int, int] | None] = {}
+
+    def identity(self, path: str) -> tuple[int, int] | None:
+        """``(device, inode)`` of ``path``, or ``None`` when it is not a file."""
+        if path in self.identities:
+            return self.identities[path]
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            found = None
+        else:
+            found = (st.st_dev, st.st_ino) if S_ISREG(st.st_mode) else None
+        self.identities[path] = found
+        return found
+
+
+def load_file(
+    path: str, trusted: bool, chain: tuple[str, ...] = (), call: Call | None = None
 ) -> tuple[_cache.Entry, dict[Any, Any]]:
     """Load the config ``path`` (absolute) with its bases.
 
@@ -80,12 +140,17 @@ def load_file(  # noqa: C901  # issue 15: owned by the validation/config work
         trusted: execute ``.py`` files (this one and its bases) instead of
             evaluating them as data.
         chain: the files whose bases are being loaded, outermost first.
+        call: what the ``load_config`` call shares across its files (a new
+            one for the outermost file).
 
     Returns:
         The file's cache entry, and a fresh copy of its merged values.
     """
-    entry = _cache.get(path, trusted)
+    if call is None:
+        call = Call()
+    entry = call.loaded.get(path) or _cache.get(path, trusted)
     if entry is not None:
+        call.loaded[path] = entry
         return entry, entry.take()
     if path.endswith(".py") and not chain:
         from registry_core.config import _pure_python
@@ -93,39 +158,75 @@ def load_file(  # noqa: C901  # issue 15: owned by the validation/config work
         known = _pure_python.cached(path, trusted)
         if known is not None:
             return known.entry, known.config()
-    suffix = os.path.splitext(path)[1]
-    if suffix not in SUFFIXES:
-        raise ConfigError(
-            f"{path}: unsupported config suffix {suffix or '(none)'!r}; a config file ends "
-            f"in {', '.join(SUFFIXES)}",
-            file=path,
-        )
+    fmt = _format_of(path)
     stat, raw = _read(path)
     tree = None
-    if suffix == ".py":
+    if fmt.python:
         from registry_core.config import _pure_python
 
         tree, pure = _pure_python.detect(path, raw)
         if pure and tree is not None:  # MMEngine reads it as pure-Python: no {{ }}, no _base_
             return _pure_python.load_entry(path, trusted, chain, raw, tree)
-    text, environment = substitute_text(path, raw)
-    lines: dict[str, int] = {}
-    if suffix == ".py":
+    try:
+        entry, merged = _load_read(path, fmt, stat, raw, tree, trusted, chain, call)
+    except RecursionError as exc:
+        raise ConfigError(
+            f"{path}: the config is nested too deeply to load (its values, or its chain "
+            "of bases); a config nests a few levels, so flatten it",
+            file=path,
+        ) from exc
+    _cache.put(path, trusted, entry)
+    call.loaded[path] = entry
+    return entry, merged
+
+
+def _format_of(path: str) -> Format:
+    suffix = os.path.splitext(path)[1]
+    found = format_of(suffix)
+    if found is None:
+        raise ConfigError(
+            f"{path}: unsupported config suffix {suffix or '(none)'!r}; a config file ends "
+            f"in {listed()}",
+            file=path,
+        )
+    return found
+
+
+def _parse(path: str, fmt: Format, text: str, raw: str, tree: ast.Module | None) -> _Parsed:
+    """Parse ``text`` (the file's, variables replaced; ``raw`` before, parsed as ``tree``
+    when not ``None``) and find its bases."""
+    if fmt.python:
         from registry_core.config import _python
 
         if tree is None or text != raw:
             tree = _python.parse(path, text)
         names, base_line = _python.base_entries(path, text, tree)
-        lines = _python.name_lines(tree)
-    else:
-        data = read_data(path, suffix, text if suffix == ".toml" else quote_bare_references(text))
-        base_line = _key_line(text, _BASE_KEY) if _BASE_KEY in data else None
-        from registry_core.config._python import as_paths
+        return _Parsed(tree, {}, names, base_line, _python.name_lines(tree))
+    readable = quote_bare_references(text) if fmt.bare_references else text
+    data = read_data(path, os.path.splitext(path)[1], readable)
+    base_line = key_line(text, _BASE_KEY) if _BASE_KEY in data else None
+    from registry_core.config._python import as_paths
 
-        names = as_paths(path, base_line, data.pop(_BASE_KEY, []))
+    names = as_paths(path, base_line, data.pop(_BASE_KEY, []))
+    return _Parsed(None, data, names, base_line, {})
 
-    bases = _load_bases(path, names, base_line, trusted, chain)
-    owners = _check_duplicates(path, bases, base_line)
+
+def _load_read(
+    path: str,
+    fmt: Format,
+    stat: _cache.Stat,
+    raw: str,
+    tree: ast.Module | None,
+    trusted: bool,
+    chain: tuple[str, ...],
+    call: Call,
+) -> tuple[_cache.Entry, dict[Any, Any]]:
+    """Parse, evaluate and merge ``path`` (read: ``raw``) over its bases: its new cache
+    entry, and its merged values (the entry holds a copy)."""
+    text, environment = substitute_text(path, raw)
+    parsed = _parse(path, fmt, text, raw, tree)
+    bases = _load_bases(path, parsed.names, parsed.base_line, trusted, chain, call)
+    owners = _check_duplicates(path, bases, parsed.base_line)
 
     writes = WriteLog()
     materialized: list[ConfigDict] = []
@@ -138,21 +239,10 @@ def load_file(  # noqa: C901  # issue 15: owned by the validation/config work
         materialized.append(base)
         return base
 
-    if tree is not None:
-        if trusted:
-            from registry_core.config._trusted import execute
-
-            own = execute(path, tree, base_configdict())
-        else:
-            from registry_core.config._python import evaluate_safe
-
-            own = evaluate_safe(path, text, tree, base_configdict if bases else None, writes)
-    else:
-        own = data
-
+    own = _own_values(path, text, parsed, trusted, base_configdict if bases else None, writes)
     if _DEPRECATION_KEY in own:
-        _warn_deprecated(path, own.pop(_DEPRECATION_KEY))
-    values = _copy_own(path, own, lines, shared=suffix in (".py", ".yaml", ".yml"))
+        warn_deprecated(path, own.pop(_DEPRECATION_KEY))
+    values = copy_own(path, own, parsed.lines, shared=fmt.shares_values)
 
     if materialized:
         base_values: dict[Any, Any] = materialized[0]
@@ -161,24 +251,8 @@ def load_file(  # noqa: C901  # issue 15: owned by the validation/config work
         for item in bases:
             base_values.update(item.take())
     if "{{" in text:
-        values = _replace_references(path, text, values, base_values)
-
-    def conflict(at: tuple[Any, ...], below: Any) -> ConfigError:
-        from registry_core._paths import format_path
-
-        owner = owners.get(at[0], "its bases")
-        line = lines.get(at[0]) if isinstance(at[0], str) else None
-        return ConfigError(
-            f"{_where(path, line)}: {format_path(at)} is a mapping in this file, but a "
-            f"{type(below).__name__} in its base {owner}, and a mapping merges only into "
-            "a mapping; to replace the base value, add _delete_=True to the mapping",
-            file=path,
-            line=line,
-        )
-
-    merged = merge(values, base_values, conflict)
-    for key in [k for k in merged if isinstance(k, str) and k.startswith("__")]:
-        del merged[key]
+        values = replace_references(path, text, values, base_values)
+    merged = merge_over(path, values, base_values, owners, parsed.lines)
     if materialized:
         from registry_core.config._merge import to_plain
 
@@ -198,16 +272,42 @@ def load_file(  # noqa: C901  # issue 15: owned by the validation/config work
         scopes.extend(item.entry.scopes)
         if item.scope is not None:
             scopes.append((item.name, item.path))
-    entry = _cache.Entry(merged, source, tuple(files), environment, tuple(scopes))
-    _cache.put(path, trusted, entry)
-    return entry, merged
+    return _cache.Entry(merged, source, tuple(files), environment, tuple(scopes)), merged
+
+
+def _own_values(
+    path: str,
+    text: str,
+    parsed: _Parsed,
+    trusted: bool,
+    base: Callable[[], ConfigDict] | None,
+    writes: WriteLog,
+) -> dict[Any, Any]:
+    """The file's own values: its data, or its Python evaluated (executed when trusted)."""
+    if parsed.tree is None:
+        return parsed.data
+    if trusted:
+        from registry_core.config._trusted import execute
+
+        return execute(path, parsed.tree, base() if base is not None else ConfigDict())
+    from registry_core.config._python import evaluate_safe
+
+    return evaluate_safe(path, text, parsed.tree, base, writes)
 
 
 def _load_bases(
-    path: str, names: list[str], line: int | None, trusted: bool, chain: tuple[str, ...]
+    path: str,
+    names: list[str],
+    line: int | None,
+    trusted: bool,
+    chain: tuple[str, ...],
+    call: Call,
 ) -> list[_Base]:
     bases: list[_Base] = []
+    if not names:
+        return bases
     here = os.path.dirname(path)
+    chain = (*chain, path)
     for name in names:
         scope: str | None = None
         if "::" in name:
@@ -217,23 +317,24 @@ def _load_bases(
             base_path = find_scope_config(name, path, line)
         else:
             base_path = os.path.abspath(os.path.join(here, os.path.expanduser(name)))
-        if base_path == path or base_path in chain:
-            start = chain.index(base_path) if base_path in chain else len(chain)
-            cycle = [*chain[start:], path, base_path]
-            raise ConfigError(
-                f"{_where(path, line)}: the _base_ files form a cycle: {' -> '.join(cycle)}; "
-                "a config cannot inherit from itself",
-                file=path,
-                line=line,
-            )
-        if not os.path.isfile(base_path):
+        identity = call.identity(base_path)
+        if identity is None:
             raise ConfigError(
                 f"{_where(path, line)}: the base {name!r} of {path} does not exist "
                 f"(looked for {base_path}); fix the path in _base_",
                 file=path,
                 line=line,
             )
-        entry, value = load_file(base_path, trusted, (*chain, path))
+        for start, link in enumerate(chain):
+            if link == base_path or call.identity(link) == identity:  # maybe by a symlink
+                cycle = [*chain[start:], base_path]
+                raise ConfigError(
+                    f"{_where(path, line)}: the _base_ files form a cycle: "
+                    f"{' -> '.join(cycle)}; a config cannot inherit from itself",
+                    file=path,
+                    line=line,
+                )
+        entry, value = load_file(base_path, trusted, chain, call)
         bases.append(_Base(name, base_path, scope, entry, value))
     return bases
 
@@ -253,86 +354,3 @@ def _check_duplicates(path: str, bases: list[_Base], line: int | None) -> dict[A
                 )
             owners[key] = item.path
     return owners
-
-
-def _copy_own(
-    path: str, own: dict[Any, Any], lines: dict[str, int], *, shared: bool
-) -> dict[Any, Any]:
-    """A copy of the file's own values, no part shared (see ``copy_tree``)."""
-    values: dict[Any, Any] = {}
-    for key, value in own.items():
-        try:
-            values[key] = copy_tree(value, shared=shared)
-        except (TooLarge, RecursionError, EvalFailure) as exc:
-            line = lines.get(key) if isinstance(key, str) else None
-            if isinstance(exc, TooLarge):
-                why = (
-                    "holds more than 10,000,000 items once its shared parts are copied apart; "
-                    "a config cannot be that large"
-                )
-            elif isinstance(exc, EvalFailure):
-                why = "holds itself (a list or dict inside itself), which a config cannot"
-            else:
-                why = "is nested too deeply to copy"
-            raise ConfigError(
-                f"{_where(path, line)}: the value of {key!r} {why}",
-                file=path,
-                line=line,
-            ) from None
-    return values
-
-
-def _key_line(text: str, key: str) -> int | None:
-    position = text.find(key)
-    return line_of(text, position) if position >= 0 else None
-
-
-def _replace_references(
-    path: str, text: str, values: dict[Any, Any], base: dict[Any, Any]
-) -> dict[Any, Any]:
-    """``values`` with each whole string ``{{_base_.a.b}}`` replaced by a copy of that value."""
-
-    def resolve(reference: str) -> Any:
-        value: Any = base
-        for part in reference.split("."):
-            if not isinstance(value, dict) or part not in value:
-                position = text.find(reference)
-                line = line_of(text, position) if position >= 0 else None
-                raise ConfigError(
-                    f"{_where(path, line)}: {{{{_base_.{reference}}}}} refers to "
-                    f"{reference!r}, which the bases do not set; fix the name, or add the "
-                    "base that sets it",
-                    file=path,
-                    line=line,
-                )
-            value = value[part]
-        return copy_tree(value)
-
-    reference = base_reference()
-
-    def walk(value: Any) -> Any:
-        t = type(value)
-        if t is str:
-            match = reference.fullmatch(value)
-            return resolve(match.group(1)) if match else value
-        if t is dict:
-            for key, item in value.items():
-                value[key] = walk(item)
-        elif t is list:
-            value[:] = [walk(item) for item in value]
-        elif t is tuple:
-            return tuple(walk(item) for item in value)
-        return value
-
-    replaced: dict[Any, Any] = walk(values)
-    return replaced
-
-
-def _warn_deprecated(path: str, info: Any) -> None:
-    message = f"The config file {path} will be deprecated in the future."
-    if isinstance(info, dict):
-        if "expected" in info:
-            message += f" Please use {info['expected']} instead."
-        if "reference" in info:
-            message += f" More information can be found at {info['reference']}"
-    warnings.warn(message, DeprecationWarning, stacklevel=2)

@@ -1,6 +1,6 @@
-"""What a safe evaluation may make and do: the item and step limits.
+"""What a safe evaluation may make and do: the item, step and memory limits.
 
-A safe ``.py`` config cannot exhaust the machine. Two limits hold:
+A safe ``.py`` config cannot exhaust the machine. Three limits hold:
 
 * no value is made with more than ``MAX_ITEMS`` items (elements of a
   container, characters of a string, digits of a number). The size of a
@@ -9,7 +9,12 @@ A safe ``.py`` config cannot exhaust the machine. Two limits hold:
   evaluated is a step, and an operation whose work grows with its operands
   (building, copying, comparing, hashing, sorting or formatting a value,
   arithmetic on big numbers) costs steps in proportion to that work, counted
-  before it is done.
+  before it is done;
+* an evaluation makes at most ``MAX_MEMORY`` bytes of values. What an
+  operation makes in bulk (a number from arithmetic, a string or container
+  from an operator or a call) is counted at its upper bound before it is made,
+  and stays counted even when the file drops it: the budget bounds what one
+  evaluation can ask the allocator for, not just what it keeps.
 
 This module holds the counting; ``_safe_eval`` and ``_safe_calls`` charge it.
 """
@@ -26,12 +31,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_ITEMS",
+    "MAX_MEMORY",
     "MAX_STEPS",
     "Budget",
     "check_items",
     "check_str_int",
-    "made",
+    "conversion_cost",
+    "int_bytes",
     "int_digits",
+    "made",
+    "search_cost",
     "size_of",
 ]
 
@@ -40,6 +49,24 @@ MAX_ITEMS: Final = 10_000_000
 
 MAX_STEPS: Final = 10_000_000
 """The most steps one evaluation may take."""
+
+MAX_MEMORY: Final = 256 * 2**20
+"""The most bytes of values one evaluation may make (256 MiB), counted as they are made."""
+
+#: Bytes per item of a container made in bulk (a pointer), and per character of a
+#: string (at most 4, for text beyond the Basic Multilingual Plane).
+_ITEM_BYTES: Final = 8
+_CHAR_BYTES: Final = 4
+
+#: Below this many bits an int is as cheap as any small object: steps bound it.
+_SMALL_INT_BITS: Final = 2048
+
+#: String search: pairs of (text, pattern) characters compared per step, at the worst case
+#: (CPython's reverse search compares every pair: 0.12 ns each, 0.4 us per step).
+_SEARCH_PAIRS_PER_STEP: Final = 2048
+
+#: Converting an int to or from decimal text: pairs of digits per step.
+_DIGIT_PAIRS_PER_STEP: Final = 20_000
 
 #: Digits of an int with ``bits`` bits, from above: ``bits * log10(2)``.
 _LOG10_2: Final = 0.30103
@@ -58,6 +85,26 @@ _VIEWS: Final = frozenset({type({}.keys()), type({}.values()), type({}.items())}
 def int_digits(value: int) -> int:
     """An upper bound on the decimal digits of ``value``."""
     return int(value.bit_length() * _LOG10_2) + 1
+
+
+def int_bytes(bits: int) -> int:
+    """The bytes of an int of ``bits`` bits (4 per 30-bit digit, and the header)."""
+    return 28 + 4 * (bits // 30 + 1)
+
+
+def conversion_cost(digits: int) -> int:
+    """The steps of converting between an int of ``digits`` decimal digits and text.
+
+    Quadratic in the digits (CPython's conversion): 4300 digits, the most
+    Python converts, take 150-350 us, about 900 steps.
+    """
+    return 1 + digits * digits // _DIGIT_PAIRS_PER_STEP
+
+
+def search_cost(text: str, pattern: str) -> int:
+    """The steps of the worst case of searching ``pattern`` in ``text`` (both lengths)."""
+    n, m = len(text), len(pattern)
+    return 1 + (n >> 6) + (m >> 6) + (n * m) // _SEARCH_PAIRS_PER_STEP
 
 
 def made(kind: type, count: int) -> int:
@@ -116,12 +163,44 @@ def size_of(value: Any) -> int:
 
 
 class Budget:
-    """The steps one evaluation has taken; refuses to go past ``MAX_STEPS``."""
+    """The steps one evaluation has taken and the memory it made; refuses to go past
+    ``MAX_STEPS`` or ``MAX_MEMORY``."""
 
-    __slots__ = ("steps",)
+    __slots__ = ("memory", "steps")
 
     def __init__(self) -> None:
         self.steps = 0
+        self.memory = 0
+
+    def allocate(self, nbytes: int, what: str = "the value") -> None:
+        """Count ``nbytes`` more of memory for ``what``, failing past ``MAX_MEMORY``.
+
+        Called before the value is made: a refused value is never allocated.
+        """
+        self.memory += nbytes
+        if self.memory > MAX_MEMORY:
+            raise EvalFailure(
+                f"making {what} ({nbytes:,} bytes) would take the memory of the evaluation "
+                f"past its budget of {MAX_MEMORY >> 20} MiB; a safe config cannot use that "
+                "much memory"
+            )
+
+    def make(self, kind: type, count: int, what: str = "the value") -> None:
+        """Charge the steps and memory of making a ``kind`` of ``count`` items."""
+        self.charge(made(kind, count))
+        width = _CHAR_BYTES if kind is str else 1 if kind is bytes else _ITEM_BYTES
+        self.allocate(width * count, what)
+
+    def make_int(self, bits: int, what: str = "the number") -> None:
+        """Charge the memory of an int of ``bits`` bits, when it is large."""
+        if bits > _SMALL_INT_BITS:
+            self.allocate(int_bytes(bits), what)
+
+    def hash_int(self, value: int) -> None:
+        """Charge hashing or copying ``value``: a step per 2048 bits."""
+        bits = value.bit_length()
+        if bits > _SMALL_INT_BITS:
+            self.charge(bits >> 11)
 
     def charge(self, steps: int) -> None:
         """Count ``steps`` more, failing when the total passes ``MAX_STEPS``."""
@@ -204,6 +283,19 @@ def expanded_weight(value: Any, limit: int) -> int:
     return weigh(value)
 
 
+def _int_text(value: int, budget: Budget) -> int:
+    """An upper bound on the digits of ``value`` as text, its conversion charged."""
+    digits = int_digits(value)
+    if digits > _STR_INT_DIGITS + 1:
+        raise EvalFailure(
+            f"an int of about {digits:,} digits cannot be written as text (Python's "
+            f"limit is {_STR_INT_DIGITS} digits)"
+        )
+    if digits > 64:
+        budget.charge(conversion_cost(digits))
+    return digits
+
+
 def str_bound(value: Any, budget: Budget) -> int:
     """An upper bound on ``len(str(value))`` and ``len(repr(value))``, charging its work.
 
@@ -223,13 +315,7 @@ def str_bound(value: Any, budget: Budget) -> int:
         if t is str or t is bytes:
             return 10 * len(item) + 5
         if t is int:
-            digits = int_digits(item)
-            if digits > _STR_INT_DIGITS + 1:
-                raise EvalFailure(
-                    f"an int of about {digits:,} digits cannot be written as text (Python's "
-                    f"limit is {_STR_INT_DIGITS} digits)"
-                )
-            return digits + 3
+            return _int_text(item, budget) + 3
         if t in _SCALARS:
             return 64
         if t is range:

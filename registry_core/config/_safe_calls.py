@@ -11,14 +11,17 @@ leads to any other callable.
 
 from __future__ import annotations
 
+import ast
 import copy as _copy
 
 from registry_core.config._configdict import ConfigDict
+from registry_core.config._eval_arithmetic import check_unary
 from registry_core.config._failures import EvalFailure
 from registry_core.config._limits import (
     Budget,
     check_items,
     check_str_int,
+    conversion_cost,
     int_digits,
     size_of,
     str_bound,
@@ -31,16 +34,26 @@ if TYPE_CHECKING:
 
     Builtin = Callable[[Budget, list[Any], dict[str, Any]], Any]
 
-__all__ = ["BUILTINS", "COPY_FUNCTIONS", "materialize", "size_of_any"]
+__all__ = [
+    "BUILTINS",
+    "CODECS",
+    "COPY_FUNCTIONS",
+    "ERROR_HANDLERS",
+    "allowed_calls",
+    "materialize",
+    "size_of_any",
+]
 
 _NUMBERS: Final = (int, float, complex)
+_ITEM: Final = 8  # bytes: a pointer
+_DEEPCOPY_STEPS: Final = 2  # more per item weighed: deepcopy's memo and dispatch
 
 
 def materialize(budget: Budget, value: Any, what: str) -> list[Any]:
     """``list(value)``, after checking and charging its size."""
     n = size_of(value)
     check_items(n, what)
-    budget.charge(n)
+    budget.make(list, n, what)
     return list(value)
 
 
@@ -65,11 +78,14 @@ def _dict(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
 def _sized_call(kind: type, name: str, hashing: bool = False) -> Builtin:
     def call(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if len(args) == 1 and not kwargs:
-            check_items(size_of(args[0]), f"{name}(...)")
+            n = size_of(args[0])
+            check_items(n, f"{name}(...)")
             if hashing:
                 budget.weigh(args[0])
+                _iterated(budget, args[0])
+                budget.allocate(4 * _ITEM * n, f"{name}(...)")  # a hash table
             else:
-                budget.charge(size_of(args[0]))
+                budget.make(list, n, f"{name}(...)")
         return kind(*args, **kwargs)
 
     return call
@@ -86,9 +102,17 @@ def _len(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
     return len(*args, **kwargs)
 
 
+def _iterated(budget: Budget, value: Any) -> None:
+    """Charge iterating a string: an object per character (weighing it reads it in bulk)."""
+    if type(value) is str or type(value) is bytes:
+        budget.charge(len(value))
+
+
 def _min_max(function: Callable[..., Any]) -> Builtin:
     def call(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
         budget.weigh(args[0] if len(args) == 1 else args)
+        if len(args) == 1:
+            _iterated(budget, args[0])
         return function(*args, **kwargs)
 
     return call
@@ -119,7 +143,7 @@ def _sorted(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
 def _zip(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
     n = min((size_of(a) for a in args), default=0)
     check_items(n * (len(args) + 1), "zip(...)")
-    budget.charge(n * (len(args) + 1))
+    budget.make(list, n * (len(args) + 1), "zip(...)")
     return iter(list(zip(*args, **kwargs)))  # noqa: B905 - Python's own zip
 
 
@@ -127,7 +151,7 @@ def _enumerate(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if args:
         n = size_of(args[0])
         check_items(2 * n, "enumerate(...)")
-        budget.charge(2 * n)
+        budget.make(list, 2 * n, "enumerate(...)")
     return iter(list(enumerate(*args, **kwargs)))
 
 
@@ -141,12 +165,15 @@ def _round(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
 
 
 def _abs(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    if len(args) == 1 and type(args[0]) is int and args[0] < 0:
+        check_unary(budget, ast.USub, args[0])  # a copy, as -x
     return abs(*args, **kwargs)
 
 
 def _int(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if args and isinstance(args[0], (str, bytes, bytearray)):
         check_str_int(args[0])
+        budget.charge(conversion_cost(len(args[0])))
     return int(*args, **kwargs)
 
 
@@ -156,13 +183,55 @@ def _float(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
     return float(*args, **kwargs)
 
 
+#: The codecs ``str(data, encoding)`` may decode with: linear in their input, and
+#: built into the interpreter, so decoding imports nothing. Spelling -> the name
+#: passed on (one CPython decodes without looking the codec up).
+CODECS: Final = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "ascii": "ascii",
+    "us-ascii": "ascii",
+    "latin-1": "latin-1",
+    "latin1": "latin-1",
+    "iso-8859-1": "latin-1",
+    "iso8859-1": "latin-1",
+}
+
+#: The error handlers it may use: Python's own, linear too.
+ERROR_HANDLERS: Final = ("strict", "ignore", "replace", "backslashreplace", "surrogateescape")
+
+
+def _decoding(args: list[Any], kwargs: dict[str, Any]) -> None:
+    """Check the codec and error handler of ``str(data, encoding, errors)``, before any
+    lookup: Python would import any module its codec search finds (``encodings.idna``)."""
+    for index, name, allowed in ((1, "encoding", CODECS), (2, "errors", ERROR_HANDLERS)):
+        given = args[index] if len(args) > index else kwargs.get(name)
+        if given is None or type(given) is not str:
+            continue  # absent (the default), or Python's own TypeError
+        spelled = given.strip().lower().replace("_", "-")
+        if spelled not in allowed:
+            listed = sorted(set(CODECS.values())) if name == "encoding" else list(allowed)
+            raise EvalFailure(
+                f"str() in a safe config decodes with {', '.join(listed)} only (their work "
+                f"is linear, and decoding with them imports nothing), not the {name} "
+                f"{given!r}"
+            )
+        canonical = CODECS[spelled] if name == "encoding" else spelled
+        if len(args) > index:
+            args[index] = canonical
+        else:
+            kwargs[name] = canonical
+
+
 def _str(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if len(args) == 1 and not kwargs and type(args[0]) is not str:
         bound = str_bound(args[0], budget)
         check_items(bound, "str(...)")
         budget.charge(1 + (bound >> 6))
-    elif args and isinstance(args[0], bytes):
-        budget.charge(len(args[0]) >> 6)
+    elif len(args) > 1 or kwargs:
+        _decoding(args, kwargs)
+        if args and isinstance(args[0], bytes):
+            budget.make(str, len(args[0]), "the decoded string")
     return str(*args, **kwargs)
 
 
@@ -193,6 +262,11 @@ BUILTINS: Final[dict[str, Builtin]] = {
 """The built-in functions a safe config may call, by name."""
 
 
+def allowed_calls() -> str:
+    """What a safe config may call, as messages say it (made from ``BUILTINS``)."""
+    return f"{', '.join(BUILTINS)}, and the methods of its values"
+
+
 # -- copy.copy and copy.deepcopy ---------------------------------------------
 
 
@@ -210,7 +284,7 @@ def _copy_copy(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
 def _copy_deepcopy(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
     if len(args) != 1 or kwargs:
         raise EvalFailure("copy.deepcopy takes one value in a safe config")
-    budget.weigh(args[0])
+    budget.charge(_DEEPCOPY_STEPS * budget.weigh(args[0]))  # a memo entry per container
     return _copy.deepcopy(args[0])
 
 

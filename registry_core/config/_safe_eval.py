@@ -333,7 +333,11 @@ class Evaluator:
 
     def hash_cost(self, key: Any) -> None:
         t = type(key)
-        if t is not str and t is not int and t is not slice:
+        if t is str or t is slice:
+            return  # a string's hash is kept once computed; making it was charged
+        if t is int:
+            self.budget.hash_int(key)  # an int's is not: a large one costs each time
+        else:
             self.budget.weigh(key)
 
     def operate(self, op: type, a: Any, b: Any, inplace: bool) -> Any:

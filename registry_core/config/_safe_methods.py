@@ -10,7 +10,7 @@ returns the result itself.
 from __future__ import annotations
 
 from registry_core.config._configdict import ConfigDict
-from registry_core.config._limits import Budget, check_items
+from registry_core.config._limits import Budget, check_items, search_cost
 from registry_core.config._safe_calls import materialize, size_of_any
 from registry_core.config._strformat import str_format
 
@@ -32,7 +32,14 @@ def _free(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> 
 
 
 def _linear(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
-    budget.charge(1 + (len(obj) >> 6) + sum(len(a) >> 6 for a in args if isinstance(a, str)))
+    # ``startswith`` and ``endswith`` compare each prefix of a tuple: up to len(obj) each
+    cost = 1 + (len(obj) >> 6)
+    for arg in args:
+        if isinstance(arg, str):
+            cost += len(arg) >> 6
+        elif isinstance(arg, tuple):
+            cost += len(arg) * (1 + (len(obj) >> 6))
+    budget.charge(cost)
 
 
 def _case(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
@@ -41,8 +48,23 @@ def _case(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> 
     budget.charge(1 + (3 * len(obj) >> 3))
 
 
+def _pattern(args: list[Any], kwargs: dict[str, Any], keyword: str) -> str:
+    """The string a search looks for (its first argument), or ``''``."""
+    pattern = args[0] if args else kwargs.get(keyword)
+    return pattern if isinstance(pattern, str) else ""
+
+
+def _search(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    # Charged at the worst case: a reverse search compares every pair of characters.
+    budget.charge(search_cost(obj, _pattern(args, kwargs, "sub")))
+
+
+def _strip(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    budget.charge(search_cost(obj, _pattern(args, kwargs, "chars")))
+
+
 def _split(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
-    budget.charge(1 + len(obj))
+    budget.charge(len(obj) + search_cost(obj, _pattern(args, kwargs, "sep")))
 
 
 def _join(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
@@ -63,12 +85,13 @@ def _replace(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) 
     if len(args) < 2 or not isinstance(args[0], str) or not isinstance(args[1], str):
         return
     old, new = args[0], args[1]
+    budget.charge(search_cost(obj, old))  # the count below is a search
     count = len(obj) + 1 if old == "" else obj.count(old)
     if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
         count = min(count, args[2])
     total = len(obj) + count * (len(new) - len(old))
     check_items(total, "the replaced string")
-    budget.charge(1 + (len(obj) >> 6) + (max(0, total) >> 3))
+    budget.charge(search_cost(obj, old) + (max(0, total) >> 3))
 
 
 def _format(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -125,11 +148,11 @@ def _listing(budget: Budget, obj: Any, args: list[Any], kwargs: dict[str, Any]) 
 _STR_METHODS: Final[dict[str, Call]] = {
     "capitalize": _case,
     "casefold": _case,
-    "count": _linear,
+    "count": _search,
     "endswith": _linear,
-    "find": _linear,
+    "find": _search,
     "format": _format,
-    "index": _linear,
+    "index": _search,
     "isalnum": _linear,
     "isalpha": _linear,
     "isdecimal": _linear,
@@ -142,20 +165,20 @@ _STR_METHODS: Final[dict[str, Call]] = {
     "isupper": _linear,
     "join": _join,
     "lower": _case,
-    "lstrip": _linear,
-    "partition": _linear,
+    "lstrip": _strip,
+    "partition": _search,
     "removeprefix": _linear,
     "removesuffix": _linear,
     "replace": _replace,
-    "rfind": _linear,
-    "rindex": _linear,
-    "rpartition": _linear,
+    "rfind": _search,
+    "rindex": _search,
+    "rpartition": _search,
     "rsplit": _split,
-    "rstrip": _linear,
+    "rstrip": _strip,
     "split": _split,
     "splitlines": _split,
     "startswith": _linear,
-    "strip": _linear,
+    "strip": _strip,
     "swapcase": _case,
     "title": _case,
     "upper": _case,

@@ -190,7 +190,7 @@ def definition(obj: Any) -> Any:
         obj = type(obj)
     try:
         return inspect.unwrap(obj)
-    except ValueError:  # a cycle of __wrapped__
+    except Exception:  # a cycle of __wrapped__, or a class whose attributes raise (SPEC §10)
         return obj
 
 
@@ -253,7 +253,7 @@ def locate(target: Any) -> Location:
 
     try:
         file = inspect.getsourcefile(target) or inspect.getfile(target)
-    except (TypeError, OSError):
+    except Exception:  # no file, or a class whose attributes raise: not shown
         return Location(None, None, "")
     file = os.path.abspath(file)
     try:
