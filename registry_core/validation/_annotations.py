@@ -217,7 +217,9 @@ _SEQUENCES: Final = (list, tuple, cabc.Sequence, cabc.MutableSequence)
 _MAPPINGS: Final = (dict, cabc.Mapping, cabc.MutableMapping)
 
 
-def _compile(annotation: object, namespace: Mapping[str, Any], depth: int) -> Expect | None:
+def _compile(  # noqa: C901  # issue 15: owned by the validation/config work
+    annotation: object, namespace: Mapping[str, Any], depth: int
+) -> Expect | None:
     import inspect  # (with typing: only once a target's annotations are read)
     import typing  # (~10 ms to import)
 

@@ -22,6 +22,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Final
 
+    from registry_core._vocab import IssueCode, Severity
     from registry_core.errors import ScopeNotFoundError
     from registry_core.registry import Registry
     from registry_core.validation._annotations import Expect
@@ -53,8 +54,8 @@ class Recorder:
         self,
         cell: Cell,
         extra: Parts,
-        code: str,
-        severity: str,
+        code: IssueCode,
+        severity: Severity,
         message: str,
         *,
         registry: Registry[Any] | None = None,
@@ -84,8 +85,8 @@ class Recorder:
         self,
         cell: Cell,
         extra: Parts,
-        code: str,
-        severity: str,
+        code: IssueCode,
+        severity: Severity,
         message: str,
         owner: Owner | None,
         suggestions: tuple[str, ...] | list[str] = (),
