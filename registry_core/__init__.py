@@ -12,7 +12,6 @@ from registry_core import (
     _hook,
     _importref_resolve,  # noqa: F401 - makes ImportRef keys resolve
     _scope,
-    _services,
 )
 from registry_core._importref import ImportRef
 from registry_core._scope import current_scope, default_scope, init_default_scope
@@ -55,14 +54,50 @@ from registry_core.roots import (
     WEIGHT_INITIALIZERS,
 )
 
-# The tree asks its services (the real loader, the help of a miss, validate),
-# never imports them. (The roots above are created without asking any.)
-_hook.set_services(_services.SERVICES)
+
+class _Services:
+    """What the tree asks of the layers above it (``_hook.Services``).
+
+    Each method imports the layer that answers on first use only: discovery for
+    the real loader, ``_help`` for the errors of a miss, validation for
+    ``Registry.validate``. The tree imports none of them.
+    """
+
+    __slots__ = ()
+
+    def loader(self) -> Loader:
+        from registry_core.discovery import loader
+
+        return loader()
+
+    def not_registered(self, registry: Registry[Any], key: str) -> NotRegisteredError:
+        from registry_core._help import not_registered
+
+        return not_registered(registry, key)
+
+    def scope_not_found(self, scope: str, registry: Registry[Any]) -> ScopeNotFoundError:
+        from registry_core._help import scope_not_found
+
+        return scope_not_found(scope, registry)
+
+    def validate(
+        self, cfg: Any, registry: Registry[Any], default_args: Mapping[str, Any] | None
+    ) -> Any:
+        from registry_core.validation import validate
+
+        return validate(cfg, registry, default_args=default_args)
+
+
+# Installed here, after the imports above (which create roots only, and ask
+# no service), before anything can look a key up.
+_hook.set_services(_Services())
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
+    from typing import Any
 
+    from registry_core._hook_types import Loader
     from registry_core._scope import ScopeSync
     from registry_core.config import Config, dump_config, load_config
     from registry_core.discovery import (

@@ -1,7 +1,7 @@
 """The help in lookup errors: what was searched, close keys, and why a scope is empty.
 
 Error path only: the tree reaches it through its services (``_hook.services``,
-``registry_core._services``) when a lookup misses, never on a hit, and never at
+installed by the package root) when a lookup misses, never on a hit, and never at
 ``import registry_core``; the tree never imports it. Composing the help runs no
 plugin code: a plugin that is installed but not loaded is named as not
 searched (unless its module is already imported, which makes loading it run

@@ -4,7 +4,7 @@ The tree (``registry.py``, ``_node``, ``_resolve``, ``_tree``) never imports
 discovery, validation, the help of a miss or the package root. It is handed
 two things instead: a :class:`Loader` (below; ``_tree.loader``) and the
 :class:`Services` the package root installs here (``set_services``, with
-``registry_core._services``): the real loader, the error of a miss with its
+its ``_Services``): the real loader, the error of a miss with its
 help, the error of an unknown scope, and ``Registry.validate``.
 
 The loader
@@ -35,48 +35,12 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from typing import Any, Protocol
+    from typing import Any
 
-    from registry_core.errors import NotRegisteredError, ScopeNotFoundError
+    # (in a module of their own, which only the type checker imports: they are
+    # never loaded at ``import registry_core``)
+    from registry_core._hook_types import Loader, Services
     from registry_core.registry import Registry
-
-    class Loader(Protocol):
-        """What the registry tree asks of loading; see the module docstring."""
-
-        def infer_scope(self, origin: str, child: bool) -> str:
-            """The scope of a registry created by module ``origin`` without ``scope=``."""
-
-        def check_attach(self, child: Registry[Any]) -> None:
-            """Raise if ``child`` may not attach to its parent."""
-
-        def changed(self, registry: Registry[Any], name: str | None, previous: Any) -> None:
-            """``registry`` got ``name`` (``None``: it was attached); ``previous`` was there."""
-
-        def settle(self, scope: str, present: bool) -> int:
-            """Make ``scope`` ready to use; return :data:`NOT_A_PLUGIN`, :data:`READY`
-            or :data:`PARTIAL`. ``present``: the asking tree already has the scope."""
-
-        def load_locations(self, registry: Registry[Any]) -> None:
-            """Import the ``locations`` of ``registry`` unless done; raise their error."""
-
-    class Services(Protocol):
-        """What the tree asks of the layers above it, on first need only."""
-
-        def loader(self) -> Loader:
-            """The real loader (importing discovery, which installs it)."""
-
-        def not_registered(self, registry: Registry[Any], key: str) -> NotRegisteredError:
-            """The error for a miss of ``key`` from ``registry``, with its help."""
-
-        def scope_not_found(self, scope: str, registry: Registry[Any]) -> ScopeNotFoundError:
-            """The error for a scope that no registry and no installed plugin has."""
-
-        def validate(
-            self, cfg: Any, registry: Registry[Any], default_args: Mapping[str, Any] | None
-        ) -> Any:
-            """``registry_core.validate(cfg, registry, default_args=...)``."""
-
 
 __all__ = ["LAZY", "NOT_A_PLUGIN", "PARTIAL", "READY", "services", "set_services"]
 

@@ -25,6 +25,7 @@ from registry_core import _resolve, _tree
 from registry_core._importref import ImportRef
 from registry_core._messages import where
 from registry_core._node import walk
+from registry_core.registry import locations_done, own_names
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -69,9 +70,9 @@ def resolve_import_ref(registry: Registry[Any], key: str, load: bool) -> ImportT
         trace.final = final
     found: dict[int, tuple[Any, list[tuple[Registry[Any], str]]]] = {}
     for node in walk(registry.root):
-        if load and not node._locations_done:
+        if load and not locations_done(node):
             _tree.loader.load_locations(node)
-        for registered, obj in list(node._module_dict.items()):
+        for registered, obj in list(own_names(node).items()):
             if _matches(obj, module, name):
                 found.setdefault(id(obj), (obj, []))[1].append((node, registered))
     trace.candidates = list(found.values())

@@ -21,7 +21,9 @@ attaches new views on the next need instead.
 from __future__ import annotations
 
 from registry_core import _tree as _registry
-from registry_core._scope import CURRENT
+from registry_core._node import changed, children_state, origin, restore_children, walk
+from registry_core._scope import CURRENT, init_default_scope
+from registry_core.registry import names_state, restore_names
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,12 +41,12 @@ class Snapshot:
 
     def __init__(self) -> None:
         with _registry.LOCK:
-            self._nodes: list[tuple[Registry[Any], dict[str, Any], dict[str, Any], bool]] = [
-                (node, dict(node._module_dict), dict(node._children), node._locations_done)
+            self._nodes: list[tuple[Registry[Any], Any, dict[str, Any]]] = [
+                (node, names_state(node), children_state(node))
                 for root in _registry.live_roots()
-                for node in root._walk()
+                for node in walk(root)
             ]
-            self._roots = dict(_registry.ROOTS)
+            self._roots = _registry.roots_state()
         self._scope = CURRENT.get()
         self._loader = _loader_copy()
         self._modules = frozenset(_modules())
@@ -53,23 +55,18 @@ class Snapshot:
         """Put every registry, the roots and the loader back as they were."""
         _forget_plugin_modules(self._modules, {id(node) for node, *_ in self._nodes})
         with _registry.LOCK:
-            for node, names, children, locations_done in self._nodes:
-                node._module_dict.clear()
-                node._module_dict.update(names)
-                node._children.clear()
-                node._children.update(children)
-                node._locations_done = locations_done
-            alive = {key: found for key, found in self._roots.items() if found() is not None}
-            _registry.ROOTS.clear()
-            _registry.ROOTS.update(alive)
-            for root in {id(node._root): node._root for node, *_ in self._nodes}.values():
-                root._changed()  # every tree whose names or children were put back
+            for node, names, children in self._nodes:
+                restore_names(node, names)
+                restore_children(node, children)
+            _registry.restore_roots(self._roots)
+            for root in {id(node.root): node.root for node, *_ in self._nodes}.values():
+                changed(root)  # every tree whose names or children were put back
             _registry.changed_everywhere()
-        CURRENT.set(self._scope)
+        init_default_scope(self._scope)
         if self._loader is not None or "registry_core.discovery" in _modules():
             from registry_core import discovery
 
-            discovery._install(self._loader)
+            discovery.install(self._loader)
 
 
 def snapshot() -> Snapshot:
@@ -98,10 +95,10 @@ def _forget_plugin_modules(before: frozenset[str], old_nodes: set[int]) -> None:
     packages: set[str] = set()
     with _registry.LOCK:
         for root in _registry.live_roots():
-            for node in root._walk():
+            for node in walk(root):
                 if id(node) not in old_nodes:
-                    packages.add(node._origin.partition(".")[0])
-                    packages.update(loc.partition(".")[0] for loc in node._locations)
+                    packages.add(origin(node).partition(".")[0])
+                    packages.update(loc.partition(".")[0] for loc in node.locations)
     discovery = _modules().get("registry_core.discovery")
     if discovery is not None:
         units = discovery.loader().plugins()

@@ -10,7 +10,6 @@ entries).
 
 from __future__ import annotations
 
-from _weakref import ref
 from types import MappingProxyType
 
 from registry_core import _tree
@@ -25,7 +24,21 @@ if TYPE_CHECKING:
 
     from registry_core.registry import Registry
 
-__all__ = ["Node", "home", "origin", "search", "walk"]
+__all__ = [
+    "Node",
+    "attach",
+    "cached_scope",
+    "changed",
+    "children_state",
+    "home",
+    "origin",
+    "remember_scope",
+    "restore_child",
+    "restore_children",
+    "search",
+    "stamp",
+    "walk",
+]
 
 #: Cached lookups per registry stop growing past this many keys.
 _CACHE_LIMIT = 4096
@@ -143,7 +156,7 @@ class Node:
             node._cache.clear()
             node._node_cache.clear()
         self._cached.clear()
-        _tree.CACHING.pop(id(self), None)
+        _tree.not_caching(self)  # type: ignore[arg-type]  # a Node is a Registry
 
     def _stamp(self) -> tuple[int, int]:
         """What a lookup notes before it starts, for ``_store``."""
@@ -176,9 +189,7 @@ class Node:
                 if (root._generation, _tree.epoch) == stamp:
                     cache[key] = value
                     root._cached.add(self)
-                    caching = _tree.CACHING.get(id(root))
-                    if caching is None or caching() is not root:  # (ids are reused)
-                        _tree.CACHING[id(root)] = ref(root)
+                    _tree.caching(root, Node._changed)
 
 
 # -- what other modules read of a node (its owner is this module) --------------
@@ -202,3 +213,50 @@ def walk(node: Node) -> Iterator[Registry[Any]]:
 def search(node: Node, scope: str) -> Registry[Any] | None:
     """The node of ``scope``: ``node``'s subtree first, then its root's tree. Loads nothing."""
     return node._search(scope)
+
+
+def attach(parent: Node, child: Registry[Any]) -> Registry[Any] | None:
+    """Attach ``child`` to ``parent``; return the child it replaces. ``LOCK`` held."""
+    return parent._attach(child)
+
+
+def restore_child(parent: Node, scope: str, child: Registry[Any], previous: Any) -> None:
+    """Undo attaching ``child`` under ``scope`` (a failed load), if it is still there."""
+    parent._restore_child(scope, child, previous)
+
+
+def changed(node: Node) -> None:
+    """Invalidate the lookup caches of ``node``'s tree; ``LOCK`` held."""
+    node._root._changed()
+
+
+def children_state(node: Node) -> dict[str, Registry[Any]]:
+    """A copy of ``node``'s children, for :func:`restore_children` (tests' snapshots)."""
+    return dict(node._children)
+
+
+def restore_children(node: Node, children: dict[str, Registry[Any]]) -> None:
+    """Put back ``node``'s children as :func:`children_state` copied them. ``LOCK``
+    held; the caller invalidates the caches."""
+    node._children.clear()
+    node._children.update(children)
+
+
+def cached_scope(node: Node, scope: str) -> Registry[Any] | None:
+    """The registry of ``scope`` remembered for ``node``, if any."""
+    return node._node_cache.get(scope)
+
+
+def remember_scope(node: Node, scope: str, found: Registry[Any], stamp: tuple[int, int]) -> None:
+    """Remember the registry of ``scope`` for ``node`` (see ``Node._store``)."""
+    node._store(node._node_cache, scope, found, stamp)
+
+
+def generation(root: Node) -> int:
+    """The change counter of ``root``'s tree: any registration or attached child bumps it."""
+    return root._root._generation
+
+
+def stamp(node: Node) -> tuple[int, int]:
+    """What a lookup from ``node`` notes before it starts (see ``Node._store``)."""
+    return node._stamp()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pickle
 
-from registry_core import _hook
+from registry_core import _hook, _node
 from registry_core import _tree as _registry
 from registry_core._messages import where
 
@@ -30,7 +30,7 @@ __all__ = ["reduce_registry", "restore_registry"]
 def reduce_registry(registry: Registry[Any]) -> tuple[Any, ...]:
     """``__reduce__`` of a registry: how to find it again in another process."""
     root = registry.root
-    home, name = root._home, root.name
+    home, name = _node.home(root), root.name
     if home is None:
         raise pickle.PicklingError(
             f"cannot pickle the {where(registry)} registry: its root {name!r} was not "
@@ -98,4 +98,4 @@ def restore_registry(
 
 
 def _roots_of(module: str, name: str) -> list[Registry[Any]]:
-    return [r for r in _registry.live_roots() if r._home == module and r.name == name]
+    return [r for r in _registry.live_roots() if _node.home(r) == module and r.name == name]

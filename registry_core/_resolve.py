@@ -9,31 +9,35 @@ searched once however often it repeats, so a key of thousands of levels (or a
 hostile ``'det.det.det...'``) costs time linear in its length, without
 recursion.
 
-:func:`resolve` is the one walk. Every caller reads what it needs from the
-trace it returns: the lookup (the object, and whether the answer is *final*:
-one seen while a plugin is half-imported is used but never cached), the miss
-message (the registry searched, the scope that is missing), ``show`` (the
-registry holding the object, the name it is under) and validate (the registry
-the last part was looked up in). :func:`registry_for_scope` is the same scope
-step alone: the registry of a default scope or of a ``_scope_``.
+:func:`lookup` is the one walk: ``(object or None, final)`` (an answer seen
+while a plugin is half-imported is used but never cached), what ``get``,
+``[]`` and ``build`` run. :func:`resolve` runs it with a :class:`Trace` that
+notes every step; the miss message (the registry searched, the scope that is
+missing), ``show`` (the registry holding the object, the name it is under) and
+validate (the registry the last part was looked up in) read that.
+:func:`registry_for_scope` is the same scope step alone: the registry of a
+default scope or of a ``_scope_``.
 
-Two places take new kinds (so that a change to how keys resolve touches this
+New kinds plug in here (so that a change to how keys resolve touches this
 module only): :data:`KEY_KINDS` maps a ``str`` subclass of key to the function
-that resolves it; :func:`own` is where a node's own names are read.
+that resolves it; a node's own names are read in one place, :func:`resolve`,
+from its ``_module_dict`` (any mapping: a node whose names live elsewhere
+gives a live one).
 """
 
 from __future__ import annotations
 
 from registry_core import _hook, _tree
+from registry_core._node import cached_scope, remember_scope, stamp
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from typing import Any
 
     from registry_core.registry import Registry
 
-__all__ = ["KEY_KINDS", "Trace", "find_scope", "own", "registry_for_scope", "resolve"]
+__all__ = ["KEY_KINDS", "Trace", "find_scope", "lookup", "registry_for_scope", "resolve"]
 
 _PARTIAL = _hook.PARTIAL
 
@@ -57,15 +61,22 @@ class Trace:
 
     __slots__ = ("final", "holder", "key", "missing", "name", "obj", "searched", "start", "steps")
 
+    key: str
+    start: Registry[Any]
+    steps: Sequence[tuple[str, Registry[Any]]]
+    searched: Registry[Any]
+    missing: str | None
+    name: str
+    holder: Registry[Any] | None
+    obj: Any
+    final: bool
+
     def __init__(self, key: str, start: Registry[Any]) -> None:
-        self.key = key
-        self.start = start
-        self.steps: list[tuple[str, Registry[Any]]] = []
-        self.searched = start
-        self.missing: str | None = None
-        self.name = key
-        self.holder: Registry[Any] | None = None
-        self.obj: Any = None
+        """An empty trace of ``key`` from ``start`` (a new kind of key fills it in)."""
+        self.key = self.name = key
+        self.start = self.searched = start
+        self.steps = ()
+        self.missing = self.holder = self.obj = None
         self.final = True
 
     @property
@@ -92,63 +103,83 @@ def resolve(registry: Registry[Any], key: str, load: bool = True) -> Trace:
         if kind is not None:
             return kind(registry, key, load)
     trace = Trace(key, registry)
-    node = registry
-    if "." in key:
-        parts = key.split(".")
-        if "" in parts:  # an empty segment ('.a', 'a.', 'a..b'): nothing, so load nothing
-            load = False
-        trace.name = parts[-1]
-        seen: dict[tuple[int, str], Registry[Any]] = {}
-        for scope in parts[:-1]:
-            found = seen.get((id(node), scope)) if scope else None
-            if found is None:
-                found = _step(trace, node, scope, load)
-                if found is None:
-                    trace.searched = node
-                    trace.missing = scope
-                    return trace
-                seen[(id(node), scope)] = found
-            trace.steps.append((scope, found))
-            node = found
-        trace.searched = node
-        if not trace.name:
-            return trace
-    elif not key:
-        return trace
-    _lookup_name(trace, node, load)
+    trace.obj, trace.final = lookup(registry, key, load, trace)
     return trace
 
 
-def _step(trace: Trace, node: Registry[Any], scope: str, load: bool) -> Registry[Any] | None:
-    """The node of ``scope`` from ``node`` (None: no such node, or an empty scope)."""
-    if not scope:
-        return None
-    if not load:
-        return node._search(scope)
-    found, final = find_scope(node, scope)
-    trace.final = trace.final and final
-    return found
+def lookup(
+    registry: Registry[Any], key: str, load: bool = True, trace: Trace | None = None
+) -> tuple[Any, bool]:
+    """The one walk from a key to ``(object or None, final)``, noted in ``trace``.
 
-
-def _lookup_name(trace: Trace, registry: Registry[Any], load: bool) -> None:
-    """Look ``trace.name`` up from ``registry`` upwards; note the holder."""
+    ``get``, ``[]`` and ``build`` call it without a trace on a cache miss (and
+    on every miss: misses are not cached), so that they make no ``Trace``;
+    :func:`resolve` passes one.
+    """
+    if type(key) is not str:
+        kind = KEY_KINDS.get(type(key))
+        if kind is not None:  # never cached: such a key is not its text
+            return kind(registry, key, load).obj, False
     node: Registry[Any] | None = registry
-    name = trace.name
+    name = key
+    final = True
+    if "." in key:
+        parts = key.split(".")
+        name = parts[-1]
+        node, final = _follow(registry, parts, load, trace)
+        if node is None or not name:
+            return None, final
+    elif not key:
+        return None, final
+    # The name, from the last node upwards. A node's own names are its
+    # ``_module_dict``, whatever mapping that is (for a node whose names live in
+    # another library's registry, a live view of them): the one place they are read.
     while node is not None:
         if load and not node._locations_done:
             _tree.loader.load_locations(node)
-            trace.final = trace.final and node._locations_done  # partial in a cycle of imports
-        obj = own(node, name)
+            final = final and node._locations_done  # partial in a cycle of imports
+        obj = node._module_dict.get(name)
         if obj is not None:
-            trace.obj = obj
-            trace.holder = node
-            return
+            if trace is not None:
+                trace.holder = node
+            return obj, final
         node = node._parent
+    return None, final
 
 
-def own(node: Registry[Any], name: str) -> Any:
-    """The object ``node`` itself holds under ``name``, or ``None`` (no loading)."""
-    return node._module_dict.get(name)
+def _follow(
+    registry: Registry[Any], parts: list[str], load: bool, trace: Trace | None
+) -> tuple[Registry[Any] | None, bool]:
+    """The registry a key's scopes (``parts[:-1]``) lead to, or ``None`` when one
+    is missing; and whether that answer is final. Noted in ``trace``."""
+    if "" in parts:  # an empty segment ('.a', 'a.', 'a..b'): nothing, so load nothing
+        load = False
+    node = registry
+    final = True
+    steps: list[tuple[str, Registry[Any]]] = []
+    seen: dict[tuple[int, str], Registry[Any]] = {}
+    for scope in parts[:-1]:
+        found = seen.get((id(node), scope))
+        if found is None:
+            if not scope:
+                found = None
+            elif load:
+                found, ok = find_scope(node, scope)
+                final = final and ok
+            else:
+                found = node._search(scope)
+            if found is None:
+                if trace is not None:
+                    trace.name, trace.steps = parts[-1], steps
+                    trace.searched, trace.missing = node, scope
+                return None, final
+            seen[(id(node), scope)] = found
+        if trace is not None:
+            steps.append((scope, found))
+        node = found
+    if trace is not None:
+        trace.name, trace.steps, trace.searched = parts[-1], steps, node
+    return node, final
 
 
 def find_scope(registry: Registry[Any], scope: str) -> tuple[Registry[Any] | None, bool]:
@@ -171,10 +202,10 @@ def registry_for_scope(registry: Registry[Any], scope: str, strict: bool) -> Reg
         ScopeNotFoundError: with ``strict``, a scope that no live registry
             and no discovered plugin knows.
     """
-    node = registry._node_cache.get(scope)
+    node = cached_scope(registry, scope)
     if node is not None:
         return node
-    stamp = registry._stamp()
+    before = stamp(registry)
     found, final = find_scope(registry, scope)
     if found is None:
         if scope not in _tree.known_scopes():
@@ -183,5 +214,5 @@ def registry_for_scope(registry: Registry[Any], scope: str, strict: bool) -> Reg
             return registry  # not remembered: a strict switch must still raise
         found = registry
     if final:
-        registry._store(registry._node_cache, scope, found, stamp)
+        remember_scope(registry, scope, found, before)
     return found

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from registry_core._hook import Loader
+    from registry_core._hook_types import Loader
     from registry_core.registry import Registry
 
 __all__ = [
@@ -30,6 +30,8 @@ __all__ = [
     "known_scopes",
     "live_roots",
     "remember_root",
+    "restore_roots",
+    "roots_state",
     "set_loader",
 ]
 
@@ -59,6 +61,19 @@ def live_roots() -> list[Registry[Any]]:
     return [root for root in roots if root is not None]
 
 
+def roots_state() -> dict[int, Callable[[], Registry[Any] | None]]:
+    """A copy of the table of live roots, for :func:`restore_roots` (tests' snapshots)."""
+    return dict(ROOTS)
+
+
+def restore_roots(table: dict[int, Callable[[], Registry[Any] | None]]) -> None:
+    """Put back the roots of :func:`roots_state` that are still alive. ``LOCK`` held;
+    the caller invalidates the caches (``changed_everywhere``)."""
+    alive = {key: found for key, found in table.items() if found() is not None}
+    ROOTS.clear()
+    ROOTS.update(alive)
+
+
 def remember_root(root: Registry[Any]) -> None:
     """Add a new root to the table of live roots (``LOCK`` held)."""
     global _known
@@ -78,7 +93,7 @@ def known_scopes() -> frozenset[str]:
     known = _known
     if known is None:
         with LOCK:
-            known = frozenset(node._scope for root in live_roots() for node in root._walk())
+            known = frozenset(node.scope for root in live_roots() for node in _nodes(root))
             _known = known
     return known
 
@@ -87,9 +102,24 @@ def known_scopes() -> frozenset[str]:
 #: before does not remember its answer (``Node._store``).
 epoch = 0
 
-#: id -> weak reference of the roots whose trees hold cached lookups, so that
-#: a change everywhere clears only those (most roots never cache anything).
-CACHING: dict[int, Callable[[], Registry[Any] | None]] = {}
+#: id -> (weak reference of a root whose tree holds cached lookups, the
+#: function that clears them), so that a change everywhere clears only those
+#: (most roots never cache anything). Written only here: ``caching`` and
+#: ``not_caching``, which ``_node`` calls.
+_CACHING: dict[int, tuple[Callable[[], Any], Callable[[Any], None]]] = {}
+
+
+def caching(root: Registry[Any], clear: Callable[[Any], None]) -> None:
+    """Note that ``root``'s tree holds cached lookups, which ``clear(root)``
+    clears. ``LOCK`` held."""
+    noted = _CACHING.get(id(root))
+    if noted is None or noted[0]() is not root:  # (ids are reused)
+        _CACHING[id(root)] = (ref(root), clear)
+
+
+def not_caching(root: Registry[Any]) -> None:
+    """``root``'s tree holds no cached lookup any more. ``LOCK`` held."""
+    _CACHING.pop(id(root), None)
 
 
 def changed_everywhere() -> None:
@@ -98,12 +128,12 @@ def changed_everywhere() -> None:
     with LOCK:
         _known = None
         epoch += 1
-        for key, found in list(CACHING.items()):
+        for key, (found, clear) in list(_CACHING.items()):
             root = found()
             if root is None:
-                CACHING.pop(key, None)
+                _CACHING.pop(key, None)
             else:
-                root._changed()
+                clear(root)
 
 
 def _root_collected(key: int) -> Callable[[Any], None]:
@@ -114,6 +144,14 @@ def _root_collected(key: int) -> Callable[[Any], None]:
             changed_everywhere()  # its scopes are no longer known anywhere
 
     return forget
+
+
+def _nodes(root: Registry[Any]) -> list[Registry[Any]]:
+    """``root`` and its descendants."""
+    queue = [root]
+    for node in queue:
+        queue.extend(node.children.values())
+    return queue
 
 
 def creating_modules(registry_type: type) -> tuple[str, str | None]:
@@ -127,7 +165,7 @@ def creating_modules(registry_type: type) -> tuple[str, str | None]:
     imported), or ``None`` when no module is being imported (a function called
     from a script's body): what a pickled root is found again by.
     """
-    frame = sys._getframe(2)
+    frame = sys._getframe(2)  # noqa: SLF001  # CPython's documented frame accessor
     while frame.f_back is not None and frame.f_code.co_name == "__init__":
         local_self = frame.f_locals.get("self")
         if not isinstance(local_self, registry_type):

@@ -85,16 +85,6 @@ def build_from_cfg(
             )
         for key, value in default_args.items():
             args.setdefault(key, value)
-    return _build(args, registry, cfg)
-
-
-def _build(args: dict[str, Any], registry: Registry[Any], cfg: Mapping[str, Any]) -> Any:
-    """``args`` is a new dict: the config and its defaults merged.
-
-    (``Registry.build`` holds the one fast path: a plain dict whose type is in
-    the lookup cache. Here the type is looked up as ``registry[type]``, whose
-    cached answer costs one dict lookup.)
-    """
     if "type" not in args:
         raise KeyError(
             f"the config has no 'type' (and default_args give none): {summary(cfg, 200)}"
@@ -108,7 +98,17 @@ def _build(args: dict[str, Any], registry: Registry[Any], cfg: Mapping[str, Any]
     current = _current_scope()
     if current is not None:
         registry = registry_for_scope(registry, current, strict=False)
-    return _call(registry, obj_type, args)
+    if not isinstance(obj_type, str):
+        return _call(registry, obj_type, args)
+    # (``Registry.build`` holds the one fast path, for a type in its lookup cache;
+    # here the type is looked up as ``registry[type]``, whose cached answer is
+    # one method call.)
+    obj_cls = registry[obj_type]
+    try:
+        return obj_cls(**args)
+    except Exception as exc:
+        add_note(exc, build_note(registry, obj_type))
+        raise
 
 
 def _call(registry: Registry[Any], obj_type: Any, args: dict[str, Any]) -> Any:

@@ -1,17 +1,21 @@
 """The registry tree: ``Registry``, its registration, lookup and building.
 
-A lookup runs in three small steps (``_resolve``): split the key once, find
-the node of each scope (breadth-first through the tree, after asking the
-loader to make the scope ready), and look the name up from the last node
-upwards. Hits are cached per registry; a change to a tree (a registration, a
+A lookup is one walk, ``_resolve.resolve``: split the key once, find the node
+of each scope (breadth-first through the tree, after asking the loader to
+make the scope ready), and look the name up from the last node upwards; its
+``Trace`` is what the miss message, ``show`` and validate read too. Hits are
+cached per registry; a change to a tree (a registration, a
 child attached or taken off) clears the caches of that tree, and of every
 tree when the set of scopes changes, so a cached answer is always the answer
 a fresh lookup would give.
 
 Nothing here imports plugin code, scans metadata, logs or knows about threads
 that import plugins: that is the loader's business (``_hook``), asked only
-when a scope, a child or a registration could concern a plugin. What concerns
-every tree at once (the lock, the live roots, the loader) is in ``_tree``.
+when a scope, a child or a registration could concern a plugin. The help of a
+miss and ``validate`` are asked of the services (``_hook.services``), never
+imported. What concerns every tree at once (the lock, the live roots, the
+loader) is in ``_tree``. This module owns a registry's names and locations
+state; other modules use the functions at its end (see docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from types import MappingProxyType
 
 from registry_core import _hook, _keys, _resolve, _tree
 from registry_core._messages import add_note, build_note, summary, where
-from registry_core._node import Node
+from registry_core._node import Node, attach, changed
 from registry_core._scope import CURRENT, ScopeSwitch
 from registry_core._tree import LOCK, known_scopes, live_roots, set_loader
 from registry_core.build import PLAIN_DICT_BUILDERS, build_from_cfg
@@ -59,8 +63,14 @@ __all__ = [
     "Registry",
     "known_scopes",
     "live_roots",
+    "locations_done",
+    "names_state",
     "own_names",
+    "restore_name",
+    "restore_names",
     "set_loader",
+    "set_locations_done",
+    "share_names",
 ]
 
 _current_scope = CURRENT.get
@@ -142,8 +152,8 @@ class Registry(Node, _Generic[T]):
         self._module_dict: dict[str, T] = {}
         self._module_view = MappingProxyType(self._module_dict)
         self._locations = tuple(locations)
-        # Whether the locations are imported: read here on every uncached
-        # lookup, written only by the loader.
+        # Whether the locations are imported: read on every uncached lookup,
+        # written only in this module (the loader calls set_locations_done).
         self._locations_done = not self._locations
         if build_func is None:
             build_func = parent._build_func if parent is not None else build_from_cfg
@@ -156,7 +166,7 @@ class Registry(Node, _Generic[T]):
             return
         _tree.loader.check_attach(self)  # may refuse; the first child also triggers the scan
         with LOCK:
-            previous = parent._attach(self)
+            previous = attach(parent, self)
         _tree.loader.changed(self, None, previous)
 
     # -- attributes ---------------------------------------------------------
@@ -278,7 +288,7 @@ class Registry(Node, _Generic[T]):
             previous = [(n, self._module_dict.get(n)) for n in names]
             for n in names:
                 self._module_dict[n] = obj
-            self._root._changed()
+            changed(self)
         for n, before in previous:
             if before is not obj:
                 _tree.loader.changed(self, n, before)
@@ -291,7 +301,7 @@ class Registry(Node, _Generic[T]):
                     del self._module_dict[name]
                 else:
                     self._module_dict[name] = previous
-                self._root._changed()
+                changed(self)
 
     @staticmethod
     def split_scope_key(key: str) -> tuple[str | None, str]:
@@ -360,9 +370,8 @@ class Registry(Node, _Generic[T]):
     def _resolve(self, key: str) -> T | None:
         _check_key(key)
         stamp = self._stamp()
-        trace = _resolve.resolve(self, key)
-        obj = trace.obj
-        if obj is not None and trace.final and type(key) is str:
+        obj, final = _resolve.lookup(self, key)
+        if obj is not None and final:
             self._store(self._cache, key, obj, stamp)
         return obj  # type: ignore[no-any-return]
 
@@ -468,9 +477,50 @@ class Registry(Node, _Generic[T]):
         return _hook.services.validate(cfg, self, default_args)
 
 
+# -- what other modules need of a registry (its owner is this module) ----------
+
+
 def own_names(registry: Registry[Any]) -> Mapping[str, Any]:
     """A read-only view of ``registry``'s own names as they are (imports no locations)."""
     return registry._module_view
+
+
+def locations_done(registry: Registry[Any]) -> bool:
+    """Whether ``registry``'s locations are imported (or it has none)."""
+    return registry._locations_done
+
+
+def set_locations_done(registry: Registry[Any], done: bool) -> None:
+    """Record whether ``registry``'s locations are imported: the one writer of that
+    state (the loader after importing them, a test's snapshot putting it back)."""
+    registry._locations_done = done
+
+
+def restore_name(registry: Registry[Any], name: str, obj: Any, previous: Any) -> None:
+    """Undo registering ``obj`` under ``name`` (a failed load), if it is still there."""
+    registry._restore_name(name, obj, previous)
+
+
+def share_names(registry: Registry[Any], names: dict[str, Any]) -> None:
+    """Make ``names`` (a live mapping another library also holds) ``registry``'s own
+    names: the MMEngine bridge's views share MMEngine's registry dictionary."""
+    registry._module_dict = names
+    registry._module_view = MappingProxyType(names)
+
+
+def names_state(registry: Registry[Any]) -> tuple[dict[str, Any], bool]:
+    """A copy of ``registry``'s names and whether its locations are imported, for
+    :func:`restore_names` (tests' snapshots)."""
+    return dict(registry._module_dict), registry._locations_done
+
+
+def restore_names(registry: Registry[Any], state: tuple[dict[str, Any], bool]) -> None:
+    """Put back what :func:`names_state` copied. ``LOCK`` held; the caller
+    invalidates the caches."""
+    names, done = state
+    registry._module_dict.clear()
+    registry._module_dict.update(names)
+    registry._locations_done = done
 
 
 def _first(item: tuple[str, Any]) -> str:

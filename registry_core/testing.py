@@ -173,9 +173,9 @@ def plugin_site(tmp_path: Path, registry_state: None) -> Iterator[PluginSite]:
         os.environ[_CACHE_VAR] = str(tmp_path / "registry-core-cache")
     sys.path.insert(0, str(folder))
     try:
-        site._rescan()
+        site._rescan()  # noqa: SLF001  # its own class
         yield site
     finally:
-        site._cleanup()
+        site._cleanup()  # noqa: SLF001  # its own class
         if cache_unset:
             os.environ.pop(_CACHE_VAR, None)

@@ -306,7 +306,7 @@ def test_import_ref_is_a_str_that_extends_by_attributes() -> None:
     assert ref.BatchNorm2d == ImportRef("torch.nn.BatchNorm2d")
     assert type(ref.BatchNorm2d) is ImportRef
     with pytest.raises(AttributeError):
-        ref._private  # noqa: B018
+        ref._private  # noqa: B018, SLF001 - the attribute a private name is refused
     copied = pickle.loads(pickle.dumps(ref))
     assert type(copied) is ImportRef and copied == ref
     assert repr(ref) == "ImportRef('torch.nn')"

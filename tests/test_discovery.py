@@ -28,6 +28,7 @@ from registry_core import (
     ScopeConflictError,
     ScopeNotFoundError,
 )
+from registry_core._node import origin
 from registry_core.testing import PluginSite
 
 
@@ -106,7 +107,7 @@ def test_scope_from_entry_point_name(plugin_site: PluginSite) -> None:
     """Registries created while discovery imports a plugin infer the entry-point name."""
     add_plugin(plugin_site, "fancy_impl", scope="fancy")
     assert MODELS.get("fancy.NetA") is not None
-    assert MODELS.children["fancy"]._origin == "fancy_impl.registry"
+    assert origin(MODELS.children["fancy"]) == "fancy_impl.registry"
     # outside discovery's import, the package name is the scope as usual
     assert Registry("m", scope=None).scope == "tests"
 
@@ -497,7 +498,7 @@ def test_attaching_under_a_scope_another_distribution_owns(plugin_site: PluginSi
     assert isinstance(info.value.__cause__, ScopeConflictError)
     assert "belongs to distribution ownerdet 1.0" in str(info.value.__cause__)
     assert MODELS.get("ownerdet.NetA") is not None
-    assert MODELS.children["ownerdet"]._origin == "ownerdet.registry"
+    assert origin(MODELS.children["ownerdet"]) == "ownerdet.registry"
 
 
 def test_plugins_whose_imports_need_each_other(plugin_site: PluginSite) -> None:

@@ -29,6 +29,7 @@ from registry_core import (
     PluginLoadError,
     ScopeConflictError,
 )
+from registry_core._node import origin
 from registry_core.testing import PluginSite
 
 TYPE_CHECKING = False
@@ -201,7 +202,7 @@ def test_a_plugin_cannot_attach_under_a_scope_another_distribution_owns(
     assert conflict.scope == "ownerdet"
     assert "ownerdet" in str(conflict) and "squatter.registry" in str(conflict)
     assert MODELS.get("ownerdet.NetA") is sys.modules["ownerdet.registry"].NetA
-    assert MODELS.children["ownerdet"]._origin == "ownerdet.registry"
+    assert origin(MODELS.children["ownerdet"]) == "ownerdet.registry"
     assert registry_core.available_scopes()["ownerdet"].status == "loaded"
 
 
@@ -223,4 +224,4 @@ def test_a_module_imported_before_the_scan_cannot_squat_a_plugin_scope(
         import squatting_lib  # noqa: F401
     net = MODELS.get("ownerdet.NetA")
     assert net.__module__ == "ownerdet.registry", f"'ownerdet.NetA' resolved to {net!r}"
-    assert MODELS.children["ownerdet"]._origin == "ownerdet.registry"
+    assert origin(MODELS.children["ownerdet"]) == "ownerdet.registry"

@@ -17,7 +17,7 @@ import tracemalloc
 import pytest
 
 from registry_core import MODELS, NotRegisteredError, Registry, build_from_cfg
-from registry_core import registry as registry_module
+from registry_core._node import Node
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,13 +28,13 @@ if TYPE_CHECKING:
 def searches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every scope the tree is searched for, in order."""
     calls: list[str] = []
-    original = registry_module.Registry._search
+    original = vars(Node)["_search"]  # the tree's breadth-first search for a scope
 
-    def counting(self: Registry[Any], scope: str) -> Any:
+    def counting(node: Registry[Any], scope: str) -> Any:
         calls.append(scope)
-        return original(self, scope)
+        return original(node, scope)
 
-    monkeypatch.setattr(registry_module.Registry, "_search", counting)
+    monkeypatch.setattr(Node, "_search", counting)
     return calls
 
 

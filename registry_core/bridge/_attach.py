@@ -146,7 +146,7 @@ def _attach_views(
                 parent = _load_parent(mm_parent, loader)
             if parent is None:
                 continue  # under a registry no installed codebase owns: not bridged
-        view = MMEngineView(node, parent, origin)
+        view = MMEngineView(node, parent, origin, engine_snapshot)
         _VIEWS[id(node)] = (node, view)
         made.append(view)
 

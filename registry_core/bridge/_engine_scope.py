@@ -116,12 +116,12 @@ def _engine_for(scope: str) -> EngineScope | None:
     right scope. If it cannot load, nothing is set, and the lookups that need
     the scope raise why.
     """
-    from registry_core.discovery import loader
+    from registry_core import _hook
     from registry_core.discovery._records import ENTRY_POINT
     from registry_core.discovery._units import LOADED
     from registry_core.errors import RegistryError
 
-    plugins = loader()
+    plugins: Any = _hook.services.loader()  # (discovery's; it imports this module)
     unit = plugins.plugin(scope)
     if unit is None or unit.record.source == ENTRY_POINT:
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from _weakref import ref
 
+from registry_core._node import changed
 from registry_core._tree import LOCK
 
 TYPE_CHECKING = False
@@ -54,7 +55,7 @@ class LiveNames(dict):  # type: ignore[type-arg]
         view = self._view()
         if view is not None:
             with LOCK:
-                view.root._changed()  # the tree's own cache invalidation
+                changed(view)  # the tree's own cache invalidation
 
     def __setitem__(self, name: str, obj: Any) -> None:
         super().__setitem__(name, obj)

@@ -13,15 +13,15 @@ constructors resolve as under MMEngine's Runner.
 from __future__ import annotations
 
 from importlib import import_module
-from types import MappingProxyType
 
 from registry_core._messages import add_note, build_note
 from registry_core.bridge._engine_scope import engine_scope
 from registry_core.bridge._live import LiveNames
-from registry_core.registry import Registry
+from registry_core.registry import Registry, share_names
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 __all__ = ["MMEngineView", "build_through_mmengine"]
@@ -38,11 +38,20 @@ class MMEngineView(Registry):  # type: ignore[type-arg]
             the view's scope, as for a registry a plugin creates.
     """
 
-    __slots__ = ("_mm", "_mm_origin")
+    __slots__ = ("_mm", "_mm_origin", "_snapshot")
 
-    def __init__(self, mm: Any, parent: Registry[Any] | None, origin: str) -> None:
+    def __init__(
+        self,
+        mm: Any,
+        parent: Registry[Any] | None,
+        origin: str,
+        snapshot: Callable[[], Any],
+    ) -> None:
         self._mm = mm
         self._mm_origin = origin
+        # what MMEngine's registries hold now, with a restore(): handed over by
+        # _attach, which owns the views (no import back to it)
+        self._snapshot = snapshot
         # MMEngine has no public way to read a registry's locations or whether
         # they are imported (the package's per-file SLF001 ignore is for this).
         imported = bool(mm._imported)
@@ -62,8 +71,7 @@ class MMEngineView(Registry):  # type: ignore[type-arg]
             names = LiveNames(names)
             mm._module_dict = names
         names.watch(self)
-        self._module_dict = names
-        self._module_view = MappingProxyType(names)
+        share_names(self, names)
 
     def _place(
         self, name: str, scope: str, parent: Registry[Any] | None, origin: str, home: str | None
@@ -86,9 +94,7 @@ class MMEngineView(Registry):  # type: ignore[type-arg]
         need imports them again from a clean slate, not into names MMEngine
         would refuse as taken.
         """
-        from registry_core.bridge._attach import engine_snapshot
-
-        before = engine_snapshot()
+        before = self._snapshot()
         try:
             self._mm.import_from_location()
         except BaseException:

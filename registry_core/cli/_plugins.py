@@ -163,7 +163,7 @@ def _plugin_lines(
         if not tree:
             branch, stem = "  ", "  "
         who = _plugin_provider(info)
-        status = info.status
+        status: str = info.status
         if info.scope in faulty and status == "loaded":
             status = "loaded, with an error (below)"
         line = f"{branch}{info.scope:<{scope_width}}  {who:<{provider_width}}  {status}"

@@ -45,6 +45,29 @@ def stat_of(path: str) -> Stat:
     return (path, st.st_mtime_ns, st.st_size, st.st_ino)
 
 
+def read_text(path: str) -> tuple[Stat, str]:
+    """``stat_of(path)`` and the file's text (UTF-8, a BOM dropped).
+
+    Raises:
+        ConfigError: the file cannot be read, or is not UTF-8.
+    """
+    from registry_core.errors import ConfigError
+
+    try:
+        stat = stat_of(path)
+        with open(path, encoding="utf-8-sig") as f:
+            text = f.read()
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: the file is not UTF-8 text ({exc.reason} at byte {exc.start})", file=path
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(
+            f"{path}: cannot read the config: {exc.strerror or exc}", file=path
+        ) from exc
+    return stat, text
+
+
 class Entry:
     """One loaded file: its merged values (never handed out), sources and dependencies.
 

@@ -125,29 +125,29 @@ def _read_yaml(file: str, text: str) -> dict[Any, Any]:
     return _mapping(file, data, "YAML")
 
 
-# -- writers (in ``_dump``, ``_toml_write``, ``_py_write``: imported when writing) --------
+# -- writers (in ``_writers``, ``_toml_write``, ``_py_write``: imported when writing) -----
 
 
 def _write_json(file: str, config: dict[Any, Any]) -> str:
-    from registry_core.config._dump import write_json
+    from registry_core.config._writers import write_json
 
     return write_json(file, config)
 
 
 def _write_toml(file: str, config: dict[Any, Any]) -> str:
-    from registry_core.config._dump import write_toml
+    from registry_core.config._writers import write_toml
 
     return write_toml(file, config)
 
 
 def _write_yaml(file: str, config: dict[Any, Any]) -> str:
-    from registry_core.config._dump import write_yaml
+    from registry_core.config._writers import write_yaml
 
     return write_yaml(file, config)
 
 
 def _write_py(file: str, config: dict[Any, Any]) -> str:
-    from registry_core.config._dump import write_py
+    from registry_core.config._writers import write_py
 
     return write_py(file, config)
 

@@ -75,20 +75,8 @@ def _where(file: str, line: int | None) -> str:
     return f"{file}, line {line}" if line else file
 
 
-def _read(path: str) -> tuple[_cache.Stat, str]:
-    try:
-        stat = _cache.stat_of(path)
-        with open(path, encoding="utf-8-sig") as f:
-            text = f.read()
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{path}: the file is not UTF-8 text ({exc.reason} at byte {exc.start})", file=path
-        ) from exc
-    except OSError as exc:
-        raise ConfigError(
-            f"{path}: cannot read the config: {exc.strerror or exc}", file=path
-        ) from exc
-    return stat, text
+# (in ``_cache``, which ``_pure_python`` reads files with too: no import circle)
+_read = _cache.read_text
 
 
 class _Parsed:

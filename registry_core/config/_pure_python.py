@@ -174,11 +174,10 @@ def load(
     known = cached(path, trusted)
     if known is not None:
         return known
-    from registry_core.config._inherit import _read
     from registry_core.config._python import parse
 
     if text is None:
-        stat, text = _read(path)
+        stat, text = _cache.read_text(path)
     else:
         stat = _cache.stat_of(path)
     if tree is None:

@@ -31,6 +31,7 @@ __all__ = [
     "ScopeTable",
     "available_scopes",
     "ensure_scanned",
+    "install",
     "load_all",
     "load_scope",
     "loader",
@@ -93,11 +94,12 @@ def reset() -> None:
 
     Modules already imported stay imported, and registries stay attached.
     """
-    _install(None)
+    install(None)
 
 
-def _install(new: Loader | None) -> None:
-    """Make ``new`` (a fresh loader for ``None``) this process's loader and the hook."""
+def install(new: Loader | None) -> None:
+    """Make ``new`` (a fresh loader for ``None``) this process's loader and the hook
+    (for tests: ``registry_core._isolation`` puts a snapshot's loader back)."""
     global _LOADER
     _LOADER = Loader() if new is None else new
     _registry.set_loader(_LOADER)
@@ -118,7 +120,7 @@ def _after_fork_child() -> None:
     _registry.LOCK.release()
 
 
-_install(_LOADER)
+install(_LOADER)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(
         before=_before_fork,

@@ -7,6 +7,7 @@ unit, and every later lookup of the scope raises a fresh copy.
 from __future__ import annotations
 
 from registry_core._messages import where
+from registry_core._node import origin
 from registry_core.discovery._units import BLOCK_VAR
 from registry_core.errors import PluginLoadError
 
@@ -87,7 +88,7 @@ def location_note(registry: Registry[Any], location: str) -> str:
     """The note on an exception a ``locations`` module raised."""
     return (
         f"while importing {location!r}, listed in the locations of the "
-        f"{where(registry)} registry (created by {registry._origin!r})"
+        f"{where(registry)} registry (created by {origin(registry)!r})"
     )
 
 
@@ -95,7 +96,7 @@ def location_failed(registry: Registry[Any], location: str, exc: BaseException) 
     """A ``locations`` module raised ``SystemExit`` or the like: never end the host."""
     return PluginLoadError(
         f"importing {location!r}, listed in the locations of the {where(registry)} registry "
-        f"(created by {registry._origin!r}), raised {type(exc).__name__}: {exc}. Its names "
+        f"(created by {origin(registry)!r}), raised {type(exc).__name__}: {exc}. Its names "
         f"cannot be looked up until it imports; fix {location!r}",
         scope=registry.scope,
         module=location,

@@ -42,6 +42,7 @@ from _thread import get_ident
 from registry_core import _hook, _scope
 from registry_core import _tree as _registry
 from registry_core._messages import add_note
+from registry_core._node import origin
 from registry_core.discovery import _compat
 from registry_core.discovery._records import ENTRY_POINT
 from registry_core.discovery._scan import GROUP, PathWatch, scan
@@ -66,12 +67,14 @@ from registry_core.errors import (
     ScopeConflictError,
     ScopeNotFoundError,
 )
+from registry_core.registry import locations_done, set_locations_done
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
+    from registry_core._vocab import PluginStatus
     from registry_core.discovery._scan import Diagnostic, EntryPointRecord
     from registry_core.registry import Registry
 
@@ -250,14 +253,14 @@ class Loader:
         if unit.status == BLOCKED:
             unit.raise_error()
         r = unit.record
-        if child._origin.partition(".")[0] == unit.package:
+        if origin(child).partition(".")[0] == unit.package:
             return
         raise ScopeConflictError(
-            f"module {child._origin!r} tries to attach a registry of scope {child.scope!r}, "
+            f"module {origin(child)!r} tries to attach a registry of scope {child.scope!r}, "
             f"but that scope belongs to distribution {r.distribution} {r.version} (entry point "
             f"{child.scope} = {r.module}). Give the registry another scope",
             scope=child.scope,
-            claimants=(r.distribution, child._origin),
+            claimants=(r.distribution, origin(child)),
         )
 
     def changed(self, registry: Registry[Any], name: str | None, previous: Any) -> None:
@@ -303,13 +306,13 @@ class Loader:
             unit = self._locations.get(id(registry))
             if unit is None or unit.registry() is not registry:  # (ids are reused)
                 unit = self._locations[id(registry)] = LocationsUnit(registry)
-        if registry._locations_done or not self._claim(unit, lambda: registry._locations_done):
+        if locations_done(registry) or not self._claim(unit, lambda: locations_done(registry)):
             return
         try:
             with self._transaction(unit) as txn:
                 # A view of an MMEngine registry imports them as MMEngine does.
                 import_location = getattr(registry, "_import_location", importlib.import_module)
-                for location in registry._locations:
+                for location in registry.locations:
                     try:
                         import_location(location)
                     except KeyboardInterrupt:
@@ -320,7 +323,7 @@ class Loader:
                     except BaseException as exc:  # SystemExit, GeneratorExit: never end the host
                         raise _failures().location_failed(registry, location, exc) from exc
                 txn.commit()
-                registry._locations_done = True
+                set_locations_done(registry, True)
         finally:
             self._release(unit)
 
@@ -367,7 +370,7 @@ class Loader:
             if unit.status in BROKEN:
                 unit.raise_error()
             return _hook.READY if unit.status == LOADED else _hook.PARTIAL
-        status: str = DISCOVERED
+        status: PluginStatus = DISCOVERED
         error: RegistryError | None = None
         attached: tuple[str, ...] = ()
         try:
@@ -380,7 +383,9 @@ class Loader:
             unit.raise_error()
         return _hook.READY
 
-    def _import_plugin(self, unit: PluginUnit) -> tuple[str, RegistryError | None, tuple[str, ...]]:
+    def _import_plugin(
+        self, unit: PluginUnit
+    ) -> tuple[PluginStatus, RegistryError | None, tuple[str, ...]]:
         """Check and import one plugin; no lock held while its code runs."""
         r = unit.record
         incompatible = _compat.check(r)

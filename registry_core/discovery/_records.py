@@ -7,6 +7,12 @@ entry-point group and the reserved scopes. Nothing here reads files.
 
 from __future__ import annotations
 
+from registry_core._value import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from registry_core._vocab import PluginSource
+
 __all__ = [
     "ENTRY_POINT",
     "GROUP",
@@ -26,10 +32,10 @@ GROUP = "registry_core.scopes"
 RESERVED_SCOPE = "registry_core"
 """The framework's own scope, which no plugin may claim."""
 
-ENTRY_POINT = "entry-point"
+ENTRY_POINT: PluginSource = "entry-point"
 """The ``source`` of a scope advertised in the ``registry_core.scopes`` group."""
 
-MMENGINE = "mmengine"
+MMENGINE: PluginSource = "mmengine"
 """The ``source`` of a scope bridged from MMEngine's registries; also MMEngine's own scope."""
 
 MMENGINE_KEYS = frozenset({"mmengine", "mmengine-lite"})
@@ -43,31 +49,7 @@ RESERVED_SCOPES = {
 """Scopes no plugin may claim, and why."""
 
 
-class _Value:
-    """Slotted value object: equality, hash and repr over the compared slots."""
-
-    __slots__: tuple[str, ...] = ()
-    _compared: tuple[str, ...] | None = None  # None: every slot
-
-    def _astuple(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self._compared or self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, _Value) or type(other) is not type(self):
-            return NotImplemented
-        return self._astuple() == other._astuple()
-
-    def __hash__(self) -> int:
-        return hash(self._astuple())
-
-    def __repr__(self) -> str:
-        fields = ", ".join(
-            f"{name}={getattr(self, name)!r}" for name in self._compared or self.__slots__
-        )
-        return f"{type(self).__name__}({fields})"
-
-
-class EntryPointRecord(_Value):
+class EntryPointRecord(Value):
     """One scope advertised by an installed distribution (immutable by convention).
 
     Attributes:
@@ -91,6 +73,15 @@ class EntryPointRecord(_Value):
     #: for a codebase bridged from MMEngine's registries (``_mmengine_scan``).
     source = ENTRY_POINT
 
+    scope: str
+    module: str
+    attr: str | None
+    distribution: str
+    key: str
+    version: str
+    requires: tuple[str, ...]
+    path: str
+
     def __init__(
         self,
         *,
@@ -103,17 +94,10 @@ class EntryPointRecord(_Value):
         path: str,
         attr: str | None = None,
     ) -> None:
-        self.scope = scope
-        self.module = module
-        self.attr = attr
-        self.distribution = distribution
-        self.key = key
-        self.version = version
-        self.requires = requires
-        self.path = path
+        self._assign(locals())
 
 
-class Diagnostic(_Value):
+class Diagnostic(Value):
     """A problem found in installed metadata that concerns ``registry_core``.
 
     Attributes:
@@ -125,13 +109,15 @@ class Diagnostic(_Value):
 
     __slots__ = ("path", "distribution", "message")  # noqa: RUF023 (the repr's order)
 
+    path: str
+    distribution: str | None
+    message: str
+
     def __init__(self, *, path: str, distribution: str | None, message: str) -> None:
-        self.path = path
-        self.distribution = distribution
-        self.message = message
+        self._assign(locals())
 
 
-class ScanResult(_Value):
+class ScanResult(Value):
     """What :func:`scan` found.
 
     Attributes:
@@ -145,6 +131,11 @@ class ScanResult(_Value):
 
     __slots__ = ("entry_points", "diagnostics", "fingerprint")  # noqa: RUF023 (the repr's order)
     _compared = ("entry_points", "diagnostics")
+    _hidden = frozenset({"fingerprint"})
+
+    entry_points: tuple[EntryPointRecord, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    fingerprint: tuple[object, ...]
 
     def __init__(
         self,
@@ -153,9 +144,7 @@ class ScanResult(_Value):
         diagnostics: tuple[Diagnostic, ...],
         fingerprint: tuple[object, ...] = (),
     ) -> None:
-        self.entry_points = entry_points
-        self.diagnostics = diagnostics
-        self.fingerprint = fingerprint
+        self._assign(locals())
 
 
 def normalize_name(name: str) -> str:

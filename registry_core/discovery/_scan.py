@@ -62,7 +62,6 @@ from registry_core.discovery._records import (
     Diagnostic,
     EntryPointRecord,
     ScanResult,
-    _Value,
     normalize_name,
 )
 
@@ -77,7 +76,6 @@ __all__ = [
     "Diagnostic",
     "EntryPointRecord",
     "ScanResult",
-    "_Value",
     "find_version",
     "normalize_name",
     "PathWatch",
@@ -186,22 +184,26 @@ def scan(paths: Iterable[str], *, bridge: bool = True) -> ScanResult:
     """
     entries = list(paths)
     fingerprint = path_fingerprint(entries)
+    found, relevant, misnamed = _candidates(entries)
+    records: list[EntryPointRecord] = []
+    diagnostics: list[Diagnostic] = [_say().ignored(meta) for meta in misnamed]
+    _read_plugins([meta for meta in found if meta.key in relevant], records, diagnostics)
+    if bridge:
+        records += _bridged(found, entries, relevant, records)
+    return ScanResult(
+        entry_points=tuple(records), diagnostics=tuple(diagnostics), fingerprint=fingerprint
+    )
+
+
+def _candidates(entries: list[str]) -> tuple[list[MetaDir], set[str], list[MetaDir]]:
+    """Every metadata directory on the path, the identities whose directories
+    advertise the group, and those advertising it under a name pip ignores."""
     found: list[MetaDir] = []
     relevant: set[str] = set()
-    misnamed: list[MetaDir] = []  # names pip ignores, which advertise the group
+    misnamed: list[MetaDir] = []
     for meta in metadata_dirs(entries):
         if meta.metadata_name:  # a directory, which may hold entry points
-            try:
-                data = (
-                    read(meta.path + _ENTRY_POINTS)
-                    if meta.files is None
-                    else read_file(meta, "entry_points.txt")
-                )
-            except OSError as exc:
-                meta.entry_points = exc
-            else:
-                if data is not None and _GROUP_BYTES in data:
-                    meta.entry_points = data
+            _read_entry_points(meta)
             if meta.entry_points is not None:
                 # A name pip rejects never equals a valid one: it matters only here.
                 if not valid_key(meta.key):
@@ -209,10 +211,28 @@ def scan(paths: Iterable[str], *, bridge: bool = True) -> ScanResult:
                     continue
                 relevant.add(meta.key)
         found.append(meta)
+    return found, relevant, misnamed
 
-    records: list[EntryPointRecord] = []
-    diagnostics: list[Diagnostic] = [_say().ignored(meta) for meta in misnamed]
-    ours = [meta for meta in found if meta.key in relevant]
+
+def _read_entry_points(meta: MetaDir) -> None:
+    """Keep ``meta``'s ``entry_points.txt`` (or the error reading it) if it names the group."""
+    try:
+        data = (
+            read(meta.path + _ENTRY_POINTS)
+            if meta.files is None
+            else read_file(meta, "entry_points.txt")
+        )
+    except OSError as exc:
+        meta.entry_points = exc
+    else:
+        if data is not None and _GROUP_BYTES in data:
+            meta.entry_points = data
+
+
+def _read_plugins(
+    ours: list[MetaDir], records: list[EntryPointRecord], diagnostics: list[Diagnostic]
+) -> None:
+    """Read the winning directory of every identity that advertises the group."""
     crowds = _crowds(ours)
     resolved: set[tuple[int, str]] = set()
     decided: set[str] = set()  # identities whose winning directory has been seen
@@ -224,14 +244,7 @@ def scan(paths: Iterable[str], *, bridge: bool = True) -> ScanResult:
             # all are resolved together, when the first of them comes.
             if where not in resolved:
                 resolved.add(where)
-                winner = _resolve(crowds[where], diagnostics)
-                if winner is not None:
-                    decided.add(key)
-                    chosen, chosen_header = winner
-                    if chosen.entry_points is not None:
-                        read_plugin(
-                            chosen, chosen.entry_points, chosen_header, records, diagnostics
-                        )
+                _read_crowd(crowds[where], decided, records, diagnostics)
             continue
         if key in decided or meta.entry_points is None:
             if has_file(meta, meta.metadata_name):
@@ -250,11 +263,22 @@ def scan(paths: Iterable[str], *, bridge: bool = True) -> ScanResult:
             continue
         decided.add(key)
         read_plugin(meta, meta.entry_points, header, records, diagnostics)
-    if bridge:
-        records += _bridged(found, entries, relevant, records)
-    return ScanResult(
-        entry_points=tuple(records), diagnostics=tuple(diagnostics), fingerprint=fingerprint
-    )
+
+
+def _read_crowd(
+    crowd: list[MetaDir],
+    decided: set[str],
+    records: list[EntryPointRecord],
+    diagnostics: list[Diagnostic],
+) -> None:
+    """Several installs of one project in one path entry: read the one that wins."""
+    winner = _resolve(crowd, diagnostics)
+    if winner is None:
+        return
+    chosen, chosen_header = winner
+    decided.add(chosen.key)
+    if chosen.entry_points is not None:
+        read_plugin(chosen, chosen.entry_points, chosen_header, records, diagnostics)
 
 
 def find_version(name: str, paths: Iterable[str]) -> str | None:

@@ -23,6 +23,9 @@ import sys
 from _thread import get_ident
 from importlib.machinery import EXTENSION_SUFFIXES
 
+from registry_core._node import origin, restore_child
+from registry_core.registry import own_names, restore_name
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import threading
@@ -59,22 +62,22 @@ class Transaction:
         ``by`` is the module whose code did it."""
         if name is None:
             self._changes.append((registry, None, registry, previous))
-            self.packages.add(registry._origin.partition(".")[0])
+            self.packages.add(origin(registry).partition(".")[0])
         else:
-            self._changes.append((registry, name, registry._module_dict.get(name), previous))
+            self._changes.append((registry, name, own_names(registry).get(name), previous))
         if by is not None:
             self.packages.add(by.partition(".")[0])
 
     def attached_scopes(self) -> list[str]:
         """The scopes of the children attached, in order."""
-        return [registry._scope for registry, name, _, _ in self._changes if name is None]
+        return [registry.scope for registry, name, _, _ in self._changes if name is None]
 
     def commit(self) -> None:
         """This load succeeded: an enclosing load that fails later keeps its modules."""
         self.committed = True
         if self.outer is not None:
-            self.outer._kept.update(self._new_modules() or ())
-            self.outer._kept.update(self._kept)
+            self.outer._kept.update(self._new_modules() or ())  # noqa: SLF001  # its own class
+            self.outer._kept.update(self._kept)  # noqa: SLF001  # its own class
 
     def _new_modules(self) -> list[str] | None:
         """The modules imported since this load opened; ``None`` if that cannot be told.
@@ -93,11 +96,11 @@ class Transaction:
         """Take back every change, and forget the modules this load imported."""
         for registry, name, obj, previous in reversed(self._changes):
             if name is None:
-                parent = registry._parent
+                parent = registry.parent
                 if parent is not None:
-                    parent._restore_child(registry._scope, registry, previous)
+                    restore_child(parent, registry.scope, registry, previous)
             else:
-                registry._restore_name(name, obj, previous)
+                restore_name(registry, name, obj, previous)
         self._changes.clear()
         modules = sys.modules
         new = [m for m in self._new_modules() or () if m not in self._kept]
@@ -158,7 +161,7 @@ class OpenLoad:
 
 def calling_module() -> str | None:
     """The module whose code called into the registry (``registry_core``'s own skipped)."""
-    frame: Any = sys._getframe(2)
+    frame: Any = sys._getframe(2)  # noqa: SLF001  # CPython's documented frame accessor
     while frame is not None:
         name = frame.f_globals.get("__name__")
         if (

@@ -22,13 +22,15 @@ from __future__ import annotations
 import os
 from _weakref import ref
 
-from registry_core.discovery._scan import _Value
+from registry_core._value import Value
+from registry_core._vocab import PLUGIN_STATUSES
 from registry_core.errors import PluginLoadError, RegistryError, ScopeConflictError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from registry_core._vocab import PluginSource, PluginStatus
     from registry_core.discovery._scan import Diagnostic, EntryPointRecord
     from registry_core.registry import Registry
 
@@ -50,19 +52,19 @@ __all__ = [
 
 BLOCK_VAR = "REGISTRY_CORE_BLOCK"
 
-DISCOVERED = "discovered"
-LOADED = "loaded"
-FAILED = "failed"
-INCOMPATIBLE = "incompatible"
-CONFLICT = "conflict"
-BLOCKED = "blocked"
-#: Every status a scope can have.
-STATUSES = (DISCOVERED, LOADED, FAILED, INCOMPATIBLE, CONFLICT, BLOCKED)
+DISCOVERED: PluginStatus = "discovered"
+LOADED: PluginStatus = "loaded"
+FAILED: PluginStatus = "failed"
+INCOMPATIBLE: PluginStatus = "incompatible"
+CONFLICT: PluginStatus = "conflict"
+BLOCKED: PluginStatus = "blocked"
+#: Every status a scope can have (``registry_core._vocab``).
+STATUSES = PLUGIN_STATUSES
 #: The statuses in which a lookup of the scope raises the scope's error.
 BROKEN = frozenset({FAILED, INCOMPATIBLE, CONFLICT, BLOCKED})
 
 
-class ScopeInfo(_Value):
+class ScopeInfo(Value):
     """What discovery knows of one scope. Immutable; compare with ``==``.
 
     Attributes:
@@ -79,17 +81,27 @@ class ScopeInfo(_Value):
             group) or ``mmengine`` (a codebase built on MMEngine, bridged).
     """
 
-    __slots__ = (
-        "claimants",
-        "distribution",
-        "error",
-        "module",
-        "path",
+    __slots__ = (  # noqa: RUF023 (the fields' order: the repr's and the constructor's)
         "scope",
-        "source",
-        "status",
+        "module",
+        "distribution",
         "version",
+        "status",
+        "error",
+        "path",
+        "claimants",
+        "source",
     )
+
+    scope: str
+    module: str
+    distribution: str
+    version: str
+    status: PluginStatus
+    error: str | None
+    path: str
+    claimants: tuple[str, ...]
+    source: PluginSource
 
     def __init__(
         self,
@@ -97,21 +109,13 @@ class ScopeInfo(_Value):
         module: str,
         distribution: str,
         version: str,
-        status: str,
+        status: PluginStatus,
         error: str | None = None,
         path: str = "",
         claimants: tuple[str, ...] = (),
-        source: str = "entry-point",
+        source: PluginSource = "entry-point",
     ) -> None:
-        self.scope = scope
-        self.source = source
-        self.module = module
-        self.distribution = distribution
-        self.version = version
-        self.status = status
-        self.error = error
-        self.path = path
-        self.claimants = claimants
+        self._assign(locals())
 
     def __repr__(self) -> str:
         error = f", error={self.error!r}" if self.error else ""
@@ -164,7 +168,7 @@ class PluginUnit(Unit):
     def packages(self) -> frozenset[str]:
         return frozenset({self.package})
 
-    def __init__(self, record: EntryPointRecord, status: str = DISCOVERED) -> None:
+    def __init__(self, record: EntryPointRecord, status: PluginStatus = DISCOVERED) -> None:
         super().__init__()
         self.package = record.module.partition(".")[0]  # the top-level package it runs
         self.record = record

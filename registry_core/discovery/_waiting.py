@@ -41,7 +41,7 @@ def executing_packages() -> frozenset[str]:
     this thread holds.
     """
     found: set[str] = set()
-    frame = sys._getframe(1)
+    frame = sys._getframe(1)  # noqa: SLF001  # CPython's documented frame accessor
     while frame is not None:
         if frame.f_code.co_name == "<module>":
             name = frame.f_globals.get("__name__")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 
 from registry_core._help import empty_plugin_cause
 from registry_core._node import origin, walk
+from registry_core._value import Value
 from registry_core.discovery import (
     BLOCK_VAR,
     load_all,
@@ -46,13 +46,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from registry_core._vocab import ProblemKind, ProblemSeverity
     from registry_core.discovery import ScopeInfo, ScopeTable
 
     JSON = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Value):
     """One problem :func:`check` found.
 
     Attributes:
@@ -76,11 +76,24 @@ class Problem:
         action: what to do about it, in one sentence.
     """
 
+    __slots__ = (  # noqa: RUF023 (the fields, in order)
+        "scope",
+        "distribution",
+        "version",
+        "kind",
+        "severity",
+        "summary",
+        "message",
+        "cause",
+        "location",
+        "action",
+    )
+
     scope: str
     distribution: str | None
     version: str | None
-    kind: str
-    severity: str
+    kind: ProblemKind
+    severity: ProblemSeverity
     summary: str
     message: str
     cause: str | None
@@ -92,8 +105,7 @@ class Problem:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(Value):
     """What :func:`check` returns.
 
     Attributes:
@@ -104,6 +116,14 @@ class Report:
         problems: errors first, then notes; each in scope order.
         diagnostics: the installed metadata discovery skipped, and why.
     """
+
+    __slots__ = (  # noqa: RUF023 (the fields, in order)
+        "version",
+        "autoload",
+        "plugins",
+        "problems",
+        "diagnostics",
+    )
 
     version: str
     autoload: bool

@@ -9,6 +9,7 @@ import sys
 
 from registry_core import _keys
 from registry_core._node import origin
+from registry_core._vocab import OBJECT_KINDS
 from registry_core.discovery import (
     BLOCK_VAR,
 )
@@ -19,6 +20,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Final
 
+    from registry_core._vocab import ObjectKind
     from registry_core.discovery import ScopeInfo, ScopeTable
     from registry_core.discovery._scan import Diagnostic
 
@@ -31,7 +33,7 @@ SCHEMA: Final = 1
 #: What a registered object is: a class, a function (any routine, builtins and
 #: methods included), a ``functools.partial``, or any other callable (an
 #: instance with ``__call__``).
-KINDS: Final = ("class", "function", "partial", "callable")
+KINDS: Final = OBJECT_KINDS
 
 #: The scope of the root registries, and the distribution providing it.
 _FRAMEWORK_SCOPE: Final = "registry_core"
@@ -76,7 +78,7 @@ def _provider(scope: str, table: ScopeTable) -> tuple[str | None, str | None, st
     return info.distribution, info.version, info.status
 
 
-def _kind(obj: object) -> str:
+def _kind(obj: object) -> ObjectKind:
     import functools
     import inspect
 

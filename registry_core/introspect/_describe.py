@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from registry_core._help import not_registered
 from registry_core._importref import ImportRef
 from registry_core._messages import summary
 from registry_core._node import walk
 from registry_core._resolve import resolve
+from registry_core._value import Value
 from registry_core.discovery import (
     load_all,
 )
@@ -34,13 +34,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from registry_core._vocab import ObjectKind
     from registry_core.discovery import ScopeTable
 
     JSON = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Description:
+class Description(Value):
     """What a key resolves to in one registry.
 
     Attributes:
@@ -61,12 +61,28 @@ class Description:
         version: that distribution's version, or ``None``.
     """
 
+    __slots__ = (  # noqa: RUF023 (the fields, in order)
+        "key",
+        "registry",
+        "scope",
+        "name",
+        "aliases",
+        "kind",
+        "qualname",
+        "signature",
+        "doc",
+        "file",
+        "line",
+        "distribution",
+        "version",
+    )
+
     key: str
     registry: str
     scope: str
     name: str
     aliases: tuple[str, ...]
-    kind: str
+    kind: ObjectKind
     qualname: str
     signature: str | None
     doc: str | None
@@ -80,8 +96,7 @@ class Description:
         return {name: _plain(getattr(self, name)) for name in self.__slots__}
 
 
-@dataclass(frozen=True, slots=True)
-class Miss:
+class Miss(Value):
     """Why one registry did not resolve a key.
 
     Attributes:
@@ -93,6 +108,11 @@ class Miss:
             ``ScopeConflictError``), or what importing one of the
             ``locations`` of a registry on the way raised.
     """
+
+    __slots__ = (  # noqa: RUF023 (the fields, in order)
+        "registry",
+        "error",
+    )
 
     registry: str
     error: Exception
@@ -133,8 +153,7 @@ class Miss:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(Value):
     """What :func:`describe` returns.
 
     Attributes:
@@ -145,6 +164,13 @@ class Resolution:
         misses: when there are no hits, why each searched registry missed;
             empty otherwise.
     """
+
+    __slots__ = (  # noqa: RUF023 (the fields, in order)
+        "key",
+        "registry",
+        "hits",
+        "misses",
+    )
 
     key: str
     registry: str | None

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from registry_core import _keys
 from registry_core._node import walk
+from registry_core._value import Value
 from registry_core.discovery import (
     load_all,
 )
@@ -24,13 +23,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any
 
+    from registry_core._vocab import ObjectKind
     from registry_core.discovery import ScopeTable
 
     JSON = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Value):
     """One registered object of a registry: its names and what it is.
 
     Attributes:
@@ -45,12 +44,22 @@ class Entry:
             it stands for; for a callable instance, its class's).
     """
 
+    __slots__ = (  # noqa: RUF023 (the fields, in order)
+        "registry",
+        "key",
+        "scope",
+        "name",
+        "aliases",
+        "kind",
+        "qualname",
+    )
+
     registry: str
     key: str
     scope: str
     name: str
     aliases: tuple[str, ...]
-    kind: str
+    kind: ObjectKind
     qualname: str
 
     def to_json(self) -> JSON:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from registry_core._value import Value
 from registry_core.discovery import (
     load_all,
     loader,
@@ -24,14 +23,14 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any
 
+    from registry_core._vocab import PluginStatus
     from registry_core.discovery import ScopeInfo, ScopeTable
     from registry_core.discovery._scan import Diagnostic
 
     JSON = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(Value):
     """One registry in the tree under a root.
 
     Attributes:
@@ -50,13 +49,25 @@ class Node:
         children: its children, in scope order.
     """
 
+    __slots__ = (  # noqa: RUF023 (the fields, in order)
+        "registry",
+        "name",
+        "scope",
+        "names",
+        "distribution",
+        "version",
+        "status",
+        "error",
+        "children",
+    )
+
     registry: str
     name: str
     scope: str
     names: int | None
     distribution: str | None
     version: str | None
-    status: str | None
+    status: PluginStatus | None
     error: str | None
     children: tuple[Node, ...]
 
@@ -81,8 +92,7 @@ class Node:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ScopeTree:
+class ScopeTree(Value):
     """What :func:`scope_tree` returns.
 
     Attributes:
@@ -94,6 +104,14 @@ class ScopeTree:
             (a scope that failed to load has no node under any root).
         diagnostics: the installed metadata discovery skipped, and why.
     """
+
+    __slots__ = (  # noqa: RUF023 (the fields, in order)
+        "version",
+        "autoload",
+        "roots",
+        "plugins",
+        "diagnostics",
+    )
 
     version: str
     autoload: bool

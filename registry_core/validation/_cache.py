@@ -1,7 +1,7 @@
 """What ``validate`` remembers between calls: plans per target, lookups per registry.
 
 Both are valid for one state of the registry trees: every registration and
-every child attached changes its root's ``_generation``, and when the
+every child attached changes its root's generation (``_node.generation``), and when the
 generations of the live roots differ from those the cache was filled under,
 it is emptied. Lookups can change the trees themselves (loading a plugin), so
 the stamp is checked again after every lookup that was not cached.
@@ -9,6 +9,7 @@ the stamp is checked again after every lookup that was not cached.
 
 from __future__ import annotations
 
+from registry_core._node import generation
 from registry_core.registry import live_roots
 
 TYPE_CHECKING = False
@@ -79,7 +80,7 @@ class Cache:
 
 
 def _stamp() -> tuple[tuple[int, int], ...]:
-    return tuple((id(root), root._generation) for root in live_roots())
+    return tuple((id(root), generation(root)) for root in live_roots())
 
 
 #: The one cache of the process.

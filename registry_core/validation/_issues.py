@@ -11,6 +11,7 @@ model.backbone.depht: unexpected argument 'depht' for toydet.ResNet; did you mea
 from __future__ import annotations
 
 from registry_core._paths import parse_path, path_sort_key
+from registry_core._vocab import ISSUE_CODES
 from registry_core.errors import ConfigError
 from registry_core.validation._frozen import Frozen
 
@@ -19,23 +20,15 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any, Final
 
+    from registry_core._vocab import IssueCode, Severity
+
 __all__ = ["CODES", "ERROR", "WARNING", "Issue", "Report", "config_error", "sort_issues"]
 
 ERROR: Final = "error"
 WARNING: Final = "warning"
 
 #: Every issue code, in the order the docs present them.
-CODES: Final = (
-    "unknown-type",
-    "unknown-scope",
-    "ambiguous-type",
-    "plugin-error",
-    "bad-type",
-    "unexpected-argument",
-    "missing-argument",
-    "wrong-type",
-    "cycle",
-)
+CODES: Final = ISSUE_CODES
 
 
 class Issue(Frozen):
@@ -63,7 +56,7 @@ class Issue(Frozen):
     Issues are immutable and compare equal when all their attributes are.
     """
 
-    __match_args__ = (
+    __slots__ = (  # noqa: RUF023 (the fields, in order: ``Value``)
         "path",
         "code",
         "severity",
@@ -77,12 +70,10 @@ class Issue(Frozen):
         "source",
         "error",
     )
-    __slots__ = __match_args__
-    _fields = __match_args__
 
     path: str
-    code: str
-    severity: str
+    code: IssueCode
+    severity: Severity
     message: str
     registry: str | None
     type: str | None
@@ -96,8 +87,8 @@ class Issue(Frozen):
     def __init__(
         self,
         path: str,
-        code: str,
-        severity: str,
+        code: IssueCode,
+        severity: Severity,
         message: str,
         registry: str | None = None,
         type: str | None = None,
@@ -108,20 +99,7 @@ class Issue(Frozen):
         source: str | None = None,
         error: BaseException | None = None,
     ) -> None:
-        self._init(
-            path,
-            code,
-            severity,
-            message,
-            registry,
-            type,
-            target,
-            file,
-            line,
-            suggestions,
-            source,
-            error,
-        )
+        self._assign(locals())
 
     def __str__(self) -> str:
         where = self.path or "<config>"
@@ -131,21 +109,11 @@ class Issue(Frozen):
 
     def to_json(self) -> dict[str, Any]:
         """The issue as in ``registry-core validate --json``."""
+        shown = self._asdict()
+        shown["suggestions"] = list(self.suggestions)
         error = self.error
-        return {
-            "path": self.path,
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "registry": self.registry,
-            "type": self.type,
-            "target": self.target,
-            "file": self.file,
-            "line": self.line,
-            "suggestions": list(self.suggestions),
-            "source": self.source,
-            "error": None if error is None else f"{type(error).__name__}: {error}",
-        }
+        shown["error"] = None if error is None else f"{type(error).__name__}: {error}"
+        return shown
 
 
 class Report(Frozen):
@@ -155,9 +123,7 @@ class Report(Frozen):
         issues: the warnings, sorted by path (empty for a clean config).
     """
 
-    __match_args__ = ("issues",)
-    __slots__ = __match_args__
-    _fields = __match_args__
+    __slots__ = ("issues",)
 
     issues: tuple[Issue, ...]
 

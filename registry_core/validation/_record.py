@@ -23,6 +23,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Final
 
+    from registry_core._vocab import IssueCode, Severity
     from registry_core.errors import ScopeNotFoundError
     from registry_core.registry import Registry
     from registry_core.validation._annotations import Expect
@@ -54,8 +55,8 @@ class Recorder:
         self,
         cell: Cell,
         extra: Parts,
-        code: str,
-        severity: str,
+        code: IssueCode,
+        severity: Severity,
         message: str,
         *,
         registry: Registry[Any] | None = None,
@@ -85,8 +86,8 @@ class Recorder:
         self,
         cell: Cell,
         extra: Parts,
-        code: str,
-        severity: str,
+        code: IssueCode,
+        severity: Severity,
         message: str,
         owner: Owner | None,
         suggestions: tuple[str, ...] | list[str] = (),
@@ -219,7 +220,7 @@ class Recorder:
         extra: Parts = () if key is None else (key,)
         if key is not None and expect.test is None and _like_default(owner, key, value):
             return
-        severity = ERROR if expect.judge_plain(value) == WRONG else WARNING
+        severity: Severity = ERROR if expect.judge_plain(value) == WRONG else WARNING
         self._add_for(
             cell,
             extra,
@@ -236,7 +237,7 @@ class Recorder:
         what = describe_value(value)
         if isinstance(value, Mapping) and "type" in value:
             what = f"a config node (type {value['type']!r})"
-        severity = ERROR if verdict == WRONG else WARNING
+        severity: Severity = ERROR if verdict == WRONG else WARNING
         self._add_for(
             cell,
             (),
@@ -351,7 +352,7 @@ class Recorder:
         if miss.missing_node is not None:
             place += f"; scope {miss.missing_node!r} has no registry under this root"
         hint = "; did you mean " + " or ".join(map(repr, similar)) + "?" if similar else ""
-        severity = ERROR
+        severity: Severity = ERROR
         if plain_dict and not similar and parent is not None:
             severity = WARNING
             hint = (
@@ -414,7 +415,7 @@ def _like_default(owner: Owner | None, key: Any, value: Any) -> bool:
     return key in defaults and type(defaults[key]) is type(value) and value is not None
 
 
-def _loose(severity: str) -> str:
+def _loose(severity: Severity) -> str:
     """What a ``wrong-type`` warning adds: why it is no error."""
     if severity == ERROR:
         return ""

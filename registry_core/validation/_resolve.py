@@ -28,6 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from registry_core._vocab import IssueCode
     from registry_core.registry import Registry
 
 __all__ = ["Miss", "diagnose", "last_registry", "lookup", "start"]
@@ -82,7 +83,7 @@ class Miss:
 
     def __init__(
         self,
-        code: str,
+        code: IssueCode,
         registry: Registry[Any],
         scope: str | None = None,
         missing_node: str | None = None,
