@@ -102,8 +102,10 @@ def close_matches(word: str, candidates: Iterable[str], limit: int = 3) -> list[
 
     >>> close_matches('resnet', ['ResNet', 'ResNeXt', 'VGG'])
     ['ResNet', 'ResNeXt']
+    >>> close_matches('depth', ['width', 'depth', 'dpeth'])
+    ['dpeth']
     """
-    pool = sorted(set(candidates))
+    pool = sorted(set(candidates) - {word})  # never the word itself
     if not pool:
         return []
     folded = word.casefold()
@@ -124,8 +126,9 @@ def close_matches(word: str, candidates: Iterable[str], limit: int = 3) -> list[
     return list(dict.fromkeys(same_case_free + similar))[:limit]
 
 
-#: How similar (difflib's ratio) a name must be to be suggested.
-_CUTOFF = 0.6
+#: How similar (difflib's ratio) a name must be to be suggested: above 0.6, the ratio
+#: of two five-letter words sharing three letters ('depth' is no match for 'width').
+_CUTOFF = 0.65
 
 
 def _length_bound(a: int, b: int) -> float:

@@ -827,3 +827,13 @@ def test_docs_show_real_output(tmp_path: Path, deps: Path) -> None:
             f"the output of `{match.group('command')}` in {DOCS} is stale; regenerate with "
             f"{REGEN}=1 python -m pytest tests/test_cli.py -k docs"
         )
+
+
+def test_check_names_a_loaded_plugin_with_an_error_and_counts_in_words(env: Env) -> None:
+    """Issue 19 item 7: check said "1 error (1 without a registry of their scope)" and
+    listed the plugin as `loaded` next to its error."""
+    env.add("hollow", scopes={"hollow": "hollow.registry"}, modules={"hollow/registry.py": ""})
+    done = env.run("check", code=1)
+    lines = done.stdout.splitlines()
+    assert any("hollow" in line and "loaded, with an error (below)" in line for line in lines)
+    assert lines[-1].endswith("1 error (1 without a registry of its scope)")

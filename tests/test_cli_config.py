@@ -84,7 +84,7 @@ class Project:
             timeout=60,
         )
         assert done.returncode == code, (done.returncode, done.stdout, done.stderr)
-        if "--json" not in args and args[0] != "schema":  # schema prints JSON
+        if "--json" not in args and args[:1] != ("schema",):  # schema prints JSON
             assert_fits(done.stdout + done.stderr)
         return done
 
@@ -269,5 +269,55 @@ def test_schema(project: Project) -> None:
     assert not check.is_valid(dict(type="mydet.ResNet", depth="fifty"))
     assert not check.is_valid(dict(type="mydet.ResNet", depth=50, depht=50))
     assert "mydet.ResNet" in schema["properties"]["type"]["enum"]
-    everything = json.loads(project.run("schema", "--json", code=0).stdout)
+    everything = json.loads(project.run("schema", code=0).stdout)
     assert "mydet.CocoDataset" in everything["properties"]["type"]["enum"]
+    # issue 19 item 7: the output is always JSON, so there is no --json to accept
+    assert "unrecognized arguments: --json" in project.run("schema", "--json", code=2).stderr
+
+
+# -- issue 19 item 6: many files in one process; --strict; item 7: the help ---------------
+
+
+def test_many_files_and_globs_in_one_run(project: Project) -> None:
+    project.write("a.json", GOOD)
+    project.write("b.json", BAD)
+    (project.root / "sub" / "deep").mkdir(parents=True)
+    warn = dict(type="mydet.Detector", backbone=dict(type="ResNet"))
+    (project.root / "sub" / "deep" / "c.json").write_text(json.dumps(warn), encoding="utf-8")
+    (project.root / "sub" / "broken.json").write_text("{", encoding="utf-8")
+    done = project.run("validate", "a.json", "sub/**/*.json", "b.json", code=2)
+    lines = done.stdout.splitlines()
+    # a file with issues gets its block; a clean one is only counted; then the summary
+    assert "b.json: invalid (3 errors, 1 warning)" in lines
+    assert "sub/deep/c.json: valid (1 warning)" in lines
+    assert "a.json: valid" not in lines
+    assert lines[-1] == (
+        "4 configs: 2 valid, 1 invalid, 1 could not be loaded (3 errors, 2 warnings)"
+    )
+    assert "sub/broken.json" in done.stderr  # and it is why the status is 2
+    assert "\r" not in done.stderr  # no progress line off a terminal
+    project.run("validate", "a.json", "b.json", code=1)
+    project.run("validate", "a.json", "sub/deep/*.json", code=0)
+    as_json = json.loads(project.run("validate", "a.json", "b.json", "--json", code=1).stdout)
+    assert [c["config"] for c in as_json["configs"]] == ["a.json", "b.json"]
+    assert as_json["summary"] == dict(
+        configs=2, valid=1, invalid=1, unloadable=0, errors=3, warnings=1
+    )
+    assert "no file matches 'nothing/*.json'" in " ".join(
+        project.run("validate", "nothing/*.json", code=2).stderr.split()
+    )
+
+
+def test_strict_makes_warnings_fail(project: Project) -> None:
+    name = project.write("warn.json", dict(type="mydet.Detector", backbone=dict(type="ResNet")))
+    project.run("validate", name, code=0)
+    done = project.run("validate", name, "--strict", code=1)
+    assert done.stdout.splitlines()[-1] == "warn.json: valid (1 warning)"
+    project.run("validate", project.write("good.json", GOOD), "--strict", code=0)
+
+
+def test_no_command_prints_the_help_and_the_docs_address(project: Project) -> None:
+    done = project.run(code=2)
+    assert "validate" in done.stderr and "schema" in done.stderr  # the commands
+    assert "Documentation: https://" in " ".join(done.stderr.split())
+    assert "docs/cli.md" not in project.run("validate", "--help", code=0).stdout

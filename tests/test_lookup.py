@@ -189,17 +189,18 @@ def test_close_matches_ignore_case(tree: Tree) -> None:
 
 
 def _difflib_close_matches(word: str, candidates: list[str], limit: int = 3) -> list[str]:
-    """What ``close_matches`` returned before it skipped difflib (the reference)."""
+    """What ``close_matches`` returned before it skipped difflib (the reference), with
+    issue 19's floor (0.65: 'depth' is no match for 'width') and never the word itself."""
     import difflib
 
-    pool = sorted(set(candidates))
+    pool = sorted(set(candidates) - {word})
     if not pool:
         return []
     folded = word.casefold()
     same_case_free = [c for c in pool if c.casefold() == folded and c != word]
     by_case = {c.casefold(): c for c in pool}
     similar = [
-        by_case[m] for m in difflib.get_close_matches(folded, list(by_case), n=limit, cutoff=0.6)
+        by_case[m] for m in difflib.get_close_matches(folded, list(by_case), n=limit, cutoff=0.65)
     ]
     return list(dict.fromkeys(same_case_free + similar))[:limit]
 

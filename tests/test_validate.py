@@ -452,7 +452,8 @@ def test_a_callable_type_is_checked_as_is(registry_state: None) -> None:
 
     assert validate(dict(type=point, x=1), R).ok
     error = errors_of(dict(type=point, x=1.5, z=0), R)
-    assert codes(error) == [("x", "wrong-type", "error"), ("z", "unexpected-argument", "error")]
+    # (issue 19: a float for an int is a warning, SPEC 10 "An error means the build would fail")
+    assert codes(error) == [("x", "wrong-type", "warning"), ("z", "unexpected-argument", "error")]
     assert error.issues[0].type == f"{__name__}.{point.__qualname__}"
 
 
@@ -662,7 +663,7 @@ def test_dataclasses_and_attrs_classes(registry_state: None) -> None:
     ]
     assert codes(errors_of(dict(type="Schedule", steps=[1.5], gama=0.5), R)) == [
         ("gama", "unexpected-argument", "error"),
-        ("steps[0]", "wrong-type", "error"),
+        ("steps[0]", "wrong-type", "warning"),  # a float for an int (issue 19)
     ]
 
 

@@ -313,3 +313,163 @@ def test_cells_give_paths() -> None:
     assert _parts(cell) == ("model", "pipeline", 3, "a.b")
     assert _parts(top) == ()
     assert _parts((top, None, 1)) == ("None",)
+
+
+# -- the container rule: one rule for validate's walk and Expect.accepts ------------------
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value", "severity"),
+    [
+        # issue 19, item 1: where real codebases annotate loosely and build anyway
+        (int, 4.0, "warning"),
+        (Optional[int], 0.5, "warning"),
+        (dict, [{"layer": "Conv2d"}], "warning"),
+        (Optional[dict], [{"layer": "Conv2d"}, {"layer": "Linear"}], "warning"),
+        (typing.Tuple[int], (1, 5), "warning"),  # noqa: UP006 - meaning Tuple[int, ...]
+        (typing.Tuple[int], (1, "5"), "warning error"),  # noqa: UP006 - each item an int
+        # where the value cannot be what the annotation says in any reading
+        (int, "4", "error"),
+        (int, True, "error"),
+        (float, "0.1", "error"),
+        (str, 3, "warning"),  # MMEngine's `loss_scale: str` takes 512.0
+        (bool, 1, "warning"),
+        (int, None, "warning"),  # `init_cfg: dict = None`
+        (Literal["BN", "GN"], "LN", "error"),
+        (Optional[int], "3", "error"),
+        (tuple[int, int], (1, 2, 3), "error"),
+        (list[int], {"a": 1}, "error"),
+        # a list where a plain value is expected: code annotated `input_size: int`
+        # commonly takes (14, 14) too (MMPretrain's BEiTMaskGenerator)
+        (int, {"a": 1}, "error"),
+        (int, [14, 14], "warning"),
+        (float, [[0.1], [0.2]], "warning"),
+    ],
+)
+def test_the_error_and_warning_line(annotation: Any, value: Any, severity: str) -> None:
+    R = Registry("thing", scope=f"line{abs(hash((repr(annotation), repr(value))))}")
+
+    def target(x: Any) -> None:
+        raise AssertionError("never called")
+
+    target.__annotations__["x"] = annotation
+    R.register_module(name="T", module=target)
+    expect = compile_annotation(annotation, NS)
+    assert expect is not None and not expect.accepts(value)  # accepts() is the strict rule
+    try:
+        report = R.validate(dict(type="T", x=value))
+    except Exception as exc:  # ConfigError
+        issues = exc.issues  # type: ignore[attr-defined]
+    else:
+        issues = report.issues
+    assert [(i.code, i.severity) for i in issues] == [
+        ("wrong-type", s) for s in severity.split()
+    ], issues
+    assert issues[0].path.startswith("x")
+
+
+def test_a_value_like_the_parameters_own_default_is_no_wrong_type() -> None:
+    # issue 19, item 1: MMPretrain's CAEPretrainViT(bias: bool = 'qv_bias') takes 'qv_bias'
+    R = Registry("thing", scope="like_default")
+
+    def vit(bias: bool = "qv_bias", norm: Literal["BN", "GN"] = "BN") -> None:  # type: ignore[assignment]
+        raise AssertionError("never called")
+
+    R.register_module(name="ViT", module=vit)
+    assert R.validate(dict(type="ViT", bias="qv_bias")).ok
+    assert R.validate(dict(type="ViT", bias=False)).ok
+    with pytest.raises(ValueError, match="expected Literal"):  # a Literal still says which
+        R.validate(dict(type="ViT", norm="LN"))
+
+
+# -- what the parent's constructor passes a nested node (issue 19, item 2) -----------------
+
+BUILT = Registry("thing", scope="built_by_parent")
+
+
+@BUILT.register_module()
+class Loss:
+    def __init__(self, weight: float, eps: float = 1e-6) -> None:
+        raise AssertionError("never called")
+
+
+class _BaseHead:
+    def __init__(self, loss: dict) -> None:
+        self.loss = BUILT.build(loss)  # builds it, passing nothing
+
+
+@BUILT.register_module()
+class Head(_BaseHead):
+    def __init__(self, loss: dict, in_channels: int = 8) -> None:
+        super().__init__(loss=loss)
+
+
+@BUILT.register_module()
+class Neck:
+    def __init__(self, block: dict, width: int = 8) -> None:
+        self.block = BUILT.build(block, default_args=dict(weight=1.0))
+
+
+@BUILT.register_module()
+class Neck2:
+    def __init__(self, block: dict, width: int = 8) -> None:
+        self.block = BUILT.build(block, default_args={"weight": 1.0})  # as toydet's Detector
+
+
+@BUILT.register_module()
+class Wrapper:
+    def __init__(self, inner: dict, channels=3) -> None:  # channels: unannotated on purpose
+        self.inner = some_builder(inner)  # hands it to other code
+
+
+def some_builder(cfg: dict) -> Any:
+    raise AssertionError("never called")
+
+
+def test_a_nested_nodes_missing_argument_is_an_error_when_its_builder_does_not_pass_it() -> None:
+    # MMPretrain's ClsHead builds `loss` with MODELS.build(loss): LabelSmoothLoss without
+    # label_smooth_val fails that build; read from the (base) class's source
+    error = None
+    try:
+        BUILT.validate(dict(type="Head", loss=dict(type="Loss")))
+    except ValueError as exc:
+        error = exc
+    assert error is not None
+    issue = error.issues[0]  # type: ignore[attr-defined]
+    assert (issue.path, issue.code, issue.severity) == ("loss.weight", "missing-argument", "error")
+    assert "builds this node through a registry without passing it" in issue.message
+    # default_args=dict(weight=...) passes it; code the source does not show may too
+    assert BUILT.validate(dict(type="Neck", block=dict(type="Loss"))).ok
+    assert BUILT.validate(dict(type="Neck2", block=dict(type="Loss"))).ok
+    report = BUILT.validate(dict(type="Wrapper", inner=dict(type="Loss")))
+    assert [(i.path, i.severity) for i in report.issues] == [("inner.weight", "warning")]
+
+
+def test_an_unannotated_parameter_with_a_number_default_takes_no_str() -> None:
+    # MMPretrain's PCPVT(in_channels=3) given '3' fails to build
+    with pytest.raises(ValueError, match="channels: expected a number"):
+        BUILT.validate(dict(type="Wrapper", inner={}, channels="3"))
+    assert BUILT.validate(dict(type="Wrapper", inner={}, channels=[3, 4])).ok
+
+
+def test_an_unannotated_parameter_documented_with_a_plain_type() -> None:
+    # MMPretrain's ResNet documents `depth (int): ...` without annotating it; '50' fails
+    class Net:
+        """A net.
+
+        Args:
+            depth (int): how deep.
+            scale (float, optional): a scale.
+            arch (str | dict): an architecture.
+        """
+
+        def __init__(self, depth, scale=None, arch="tiny") -> None:  # unannotated on purpose
+            raise AssertionError("never called")
+
+    R = Registry("thing", scope="by_docstring")
+    R.register_module(module=Net)
+    with pytest.raises(ValueError, match=r"depth: expected int \(by its docstring\)"):
+        R.validate(dict(type="Net", depth="50"))
+    assert R.validate(dict(type="Net", depth=50, scale=None, arch={"a": 1})).ok
+    with pytest.raises(ValueError, match="scale: expected float"):
+        R.validate(dict(type="Net", depth=50, scale="big"))

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 _PROG: Final = "registry-core"
+#: Where the documentation is for someone who installed the package with pip.
+DOCS_URL: Final = "https://github.com/registry-core/registry-core/tree/main/docs"
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -99,6 +101,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse reports usage errors (and --help) this way
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    if getattr(args, "run", None) is None:  # no command: say what there is, then why
+        parser.print_help(sys.stderr)
+        write(
+            sys.stderr,
+            ["", f"{parser.prog}: error: the following arguments are required: COMMAND"],
+        )
+        return EXIT_USAGE
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
@@ -120,16 +129,23 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     plain: dict[str, Any] = {"color": False} if sys.version_info >= (3, 14) else {}
     parser = _Parser(
         prog=_PROG,
-        description="See and check the registries and plugins of registry_core.",
-        epilog="Each command takes --json for machine-readable output (see docs/cli.md).",
+        description="See and check the registries and plugins of registry_core, and "
+        "validate configs.",
+        epilog=f"Commands other than schema take --json for machine-readable output. "
+        f"Documentation: {DOCS_URL}",
         **plain,
     )
     parser.add_argument("--version", action=_Version)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help: str, run: Callable[[argparse.Namespace], int]) -> Any:
-        sub = commands.add_parser(name, help=help, description=help, **plain)
-        sub.add_argument("--json", action="store_true", help="print JSON (see docs/cli.md)")
+    def command(
+        name: str, help: str, run: Callable[[argparse.Namespace], int], json: bool = True
+    ) -> Any:
+        sub = commands.add_parser(
+            name, help=help, description=help, epilog=f"Documentation: {DOCS_URL}", **plain
+        )
+        if json:  # (schema prints JSON anyway)
+            sub.add_argument("--json", action="store_true", help="print JSON (see the docs)")
         sub.set_defaults(run=run)
         return sub
 

@@ -139,8 +139,15 @@ def _root_name(registry: str) -> str | None:
         return None
 
 
-def _plugin_lines(plugins: Sequence[ScopeInfo], autoload: bool, *, tree: bool) -> list[str]:
-    """The plugins as a table (as branches of a tree with ``tree``), errors below."""
+def _plugin_lines(
+    plugins: Sequence[ScopeInfo],
+    autoload: bool,
+    *,
+    tree: bool,
+    faulty: frozenset[str] = frozenset(),
+) -> list[str]:
+    """The plugins as a table (as branches of a tree with ``tree``), errors below; a
+    plugin in ``faulty`` (``check`` found an error in it) says so beside its status."""
     if not autoload:
         return wrap(
             "plugins: none; discovery is off (REGISTRY_CORE_DISABLE_AUTOLOAD is set)", "", "  "
@@ -156,7 +163,10 @@ def _plugin_lines(plugins: Sequence[ScopeInfo], autoload: bool, *, tree: bool) -
         if not tree:
             branch, stem = "  ", "  "
         who = _plugin_provider(info)
-        line = f"{branch}{info.scope:<{scope_width}}  {who:<{provider_width}}  {info.status}"
+        status: str = info.status
+        if info.scope in faulty and status == "loaded":
+            status = "loaded, with an error (below)"
+        line = f"{branch}{info.scope:<{scope_width}}  {who:<{provider_width}}  {status}"
         lines += wrap(line, "", stem + "  ")
         if info.error and tree:
             lines += wrap(info.error, stem + "  ", stem + "  ")
@@ -321,7 +331,8 @@ def _check(args: argparse.Namespace) -> int:
         print_json(report.to_json())
         return status
     lines = [f"registry-core {report.version}"]
-    lines += _plugin_lines(report.plugins, report.autoload, tree=False)
+    faulty = frozenset(p.scope for p in report.problems if p.severity == "error")
+    lines += _plugin_lines(report.plugins, report.autoload, tree=False, faulty=faulty)
     for problem in report.problems:
         lines.append("")
         lines += wrap(f"{problem.severity}: {problem.summary}", "", "  ")
@@ -348,8 +359,13 @@ _KIND_LABELS: Final = (
     ("locations", "with failing locations"),
     ("incompatible", "incompatible"),
     ("conflict", "conflicting"),
-    ("empty", "without a registry of their scope"),
+    ("empty", "without a registry of its scope"),
 )
+
+
+def _plural_label(label: str, count: int) -> str:
+    """``without a registry of its scope``, or ``... of their scope`` for several."""
+    return label.replace(" its ", " their ") if count > 1 else label
 
 
 def _verdict(report: introspect.Report) -> str:
@@ -360,7 +376,9 @@ def _verdict(report: introspect.Report) -> str:
     if errors:
         kinds = [p.kind for p in errors]
         detail = ", ".join(
-            f"{kinds.count(kind)} {label}" for kind, label in _KIND_LABELS if kind in kinds
+            f"{kinds.count(kind)} {_plural_label(label, kinds.count(kind))}"
+            for kind, label in _KIND_LABELS
+            if kind in kinds
         )
         counts.append(f"{plural(len(errors), 'error')} ({detail})")
     if notes:

@@ -7,8 +7,12 @@
   builds nothing and reports every issue at once (``_record`` writes them,
   ``_issues`` holds them). Plans and lookups are remembered per target
   (``_cache``).
+- A whole OpenMMLab config is checked as MMEngine's Runner builds it
+  (``_sections``), from rules read out of the installed MMEngine's source
+  (``_runner``, with the function reader ``_reader``); issues that share a
+  cause are led by it (``_causes``).
 - :func:`config_schema` turns the same signatures into a JSON Schema for
-  editors (``_schema``).
+  editors (``_schema``; a whole config file's in ``_schema_whole``).
 
 ``import registry_core`` does not import this package: ``registry_core.validate``
 and ``registry_core.config_schema`` load it on first use.

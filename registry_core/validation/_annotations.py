@@ -34,10 +34,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACCEPT",
+    "FINE",
+    "LOOSE",
     "PLAIN",
     "REJECT",
     "SUBCLASS",
+    "WRONG",
     "Expect",
+    "by_default",
+    "by_docstring",
     "compile_annotation",
     "describe_value",
 ]
@@ -55,6 +60,14 @@ PLAIN: Final[frozenset[type]] = frozenset(
 REJECT: Final = 0
 ACCEPT: Final = 1
 SUBCLASS: Final = 2
+
+#: Verdicts of the container rule (see :meth:`Expect.judge_plain` and its siblings): the
+#: value is what the annotation says; it is not, but real codebases write it so and build
+#: (a ``float`` for ``int``, a ``list`` for ``dict``, several items for ``Tuple[int]``): a
+#: warning; it cannot be what the annotation says in any reading: an error.
+FINE: Final = 0
+LOOSE: Final = 1
+WRONG: Final = 2
 
 #: Nested forward references are followed this deep, then given up.
 _MAX_DEPTH: Final = 16
@@ -128,8 +141,79 @@ class Expect:
         test = self.test
         return test is not None and test(value)
 
+    # -- the container rule: what validate's walk and accepts() both apply ---------------
+
+    def judge_plain(self, value: object) -> int:
+        """The verdict on a plain value: ``FINE``, ``LOOSE`` or ``WRONG``.
+
+        ``LOOSE`` where real codebases annotate loosely and build anyway: ``None``
+        (``init_cfg: dict = None``), a ``float`` for ``int`` (``mlp_ratio=4.0``), a
+        number for ``str`` (MMEngine's ``loss_scale: str`` takes ``512.0``), an
+        ``int`` for ``bool``. A ``str`` where no ``str`` is accepted, a ``bool`` for
+        a number, or a value outside a ``Literal`` cannot be what the annotation
+        says in any reading: ``WRONG``.
+        """
+        if self.plain_ok(value):
+            return FINE
+        kind = type(value)
+        fast = self.fast
+        if (
+            value is None
+            or (kind is float and int in fast)
+            or (kind in (int, float) and str in fast)
+            or (kind is int and bool in fast)
+        ):
+            return LOOSE
+        return WRONG
+
+    def _scalar(self) -> bool:
+        """Whether the annotation accepts plain values only (no container, no node)."""
+        return not self.seq and not self.mapping and self.node == REJECT
+
+    def judge_mapping(self) -> tuple[int, Expect | None]:
+        """The verdict on a mapping without ``type``, and what its values must be."""
+        if self.mapping:
+            return FINE, self.values
+        return WRONG, None
+
+    def judge_sequence(
+        self, length: int
+    ) -> tuple[int, Expect | None, tuple[Expect | None, ...] | None]:
+        """The verdict on a list or tuple of ``length`` items, and what its items must
+        be: all of them (``items``) or each position (``fixed``; ``None`` otherwise).
+
+        A list where a mapping is expected is ``LOOSE`` (``init_cfg`` is annotated
+        ``dict`` and given a list of dicts throughout OpenMMLab); so are several items
+        for ``Tuple[X]``, which codebases write meaning ``Tuple[X, ...]`` (each is
+        checked as ``X``), and a list or tuple where only a plain value is expected
+        (``input_size: int`` given ``(14, 14)``, which the code accepts too).
+        """
+        if not self.seq:
+            return (LOOSE if self.mapping or self._scalar() else WRONG), None, None
+        fixed = self.fixed
+        if fixed is None:
+            return FINE, self.items, None
+        if len(fixed) == length:
+            return FINE, None, fixed
+        if len(fixed) == 1 and length > 1:
+            return LOOSE, fixed[0], None
+        return WRONG, None, None
+
+    def judge_node(self, builds: type | None) -> int:
+        """The verdict on a config node whose target builds ``builds`` (``None``:
+        not known, or not a class)."""
+        node = self.node
+        if node == ACCEPT:
+            return FINE
+        if node == REJECT:
+            return WRONG
+        if builds is None or issubclass(builds, self.classes):
+            return FINE
+        return WRONG
+
     def accepts(self, value: object) -> bool:
-        """Whether ``value`` is acceptable, looking inside containers (for tests and docs).
+        """Whether ``value`` is acceptable, looking inside containers: the rule
+        ``validate`` applies, with no warning either.
 
         A config node counts as acceptable unless nodes are rejected outright.
         """
@@ -139,25 +223,23 @@ class Expect:
             if expect is None:
                 continue
             if type(item) in PLAIN:
-                if not expect.plain_ok(item):
-                    return False
+                verdict = expect.judge_plain(item)
             elif isinstance(item, cabc.Mapping):
                 if "type" in item:
-                    if expect.node == REJECT:
-                        return False
-                elif not expect.mapping:
-                    return False
+                    verdict = expect.judge_node(None)
                 else:
-                    stack.extend((v, expect.values) for v in item.values())
+                    verdict, values = expect.judge_mapping()
+                    stack.extend((v, values) for v in item.values())
             elif isinstance(item, (list, tuple)):
-                if not expect.seq:
-                    return False
-                if expect.fixed is not None:
-                    if len(item) != len(expect.fixed):
-                        return False
-                    stack.extend(zip(item, expect.fixed, strict=True))
+                verdict, items, fixed = expect.judge_sequence(len(item))
+                if fixed is not None:
+                    stack.extend(zip(item, fixed, strict=True))
                 else:
-                    stack.extend((v, expect.items) for v in item)
+                    stack.extend((v, items) for v in item)
+            else:
+                continue  # any other object is never checked
+            if verdict != FINE:
+                return False
         return True
 
 
@@ -178,6 +260,38 @@ def compile_annotation(annotation: object, namespace: Mapping[str, Any]) -> Expe
         return None
     except Exception:  # a hostile or broken annotation is skipped, never an error
         return None
+
+
+def by_default(default: object) -> Expect | None:
+    """What an unannotated parameter accepts, as far as its default tells: with a
+    number default (not a ``bool``), anything but a ``str`` (``in_channels=3`` given
+    ``'3'`` fails to build); otherwise nothing is known (``None``)."""
+    if type(default) not in (int, float):
+        return None
+    return _NOT_STR
+
+
+def by_docstring(target: object, name: str) -> Expect | None:
+    """What an unannotated parameter accepts by the target's docstring, when it names
+    one plain type in the usual ``Args:`` form (``depth (int): ...``, ``, optional``
+    allowed: then ``None`` too); ``None`` otherwise. OpenMMLab documents its
+    parameters so where it does not annotate them."""
+    doc = getattr(target, "__doc__", None)
+    if not isinstance(doc, str) or name not in doc:
+        return None
+    import re
+
+    found = re.search(rf"^\s*\*{{0,2}}{re.escape(name)}\s*\(([^()]*)\)\s*:", doc, re.MULTILINE)
+    if found is None:
+        return None
+    words = [w.strip() for w in found.group(1).split(",")]
+    optional = len(words) == 2 and words[1] == "optional"
+    if len(words) > 2 or (len(words) == 2 and not optional):
+        return None
+    simple = _SIMPLE.get(_DOC_TYPES.get(words[0]))
+    if simple is None:
+        return None
+    return _union(f"{words[0]} (by its docstring)", [simple, _NONE] if optional else [simple])
 
 
 def describe_value(value: object) -> str:
@@ -212,14 +326,23 @@ _STR = _simple("str", frozenset({str}), {"type": "string"})
 _BOOL = _simple("bool", frozenset({bool}), {"type": "boolean"})
 _NONE = _simple("None", frozenset({NoneType}), {"type": "null"})
 _SIMPLE: dict[object, Expect] = {int: _INT, float: _FLOAT, str: _STR, bool: _BOOL}
+#: The plain types a docstring may name.
+_DOC_TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
+#: An unannotated parameter whose default is a number: anything but a str.
+_NOT_STR = Expect(
+    "a number (by its default)",
+    fast=PLAIN - {str},
+    seq=True,
+    mapping=True,
+    node=ACCEPT,
+    schema={"not": {"type": "string"}},
+)
 
 _SEQUENCES: Final = (list, tuple, cabc.Sequence, cabc.MutableSequence)
 _MAPPINGS: Final = (dict, cabc.Mapping, cabc.MutableMapping)
 
 
-def _compile(  # noqa: C901  # issue 15: owned by the validation/config work
-    annotation: object, namespace: Mapping[str, Any], depth: int
-) -> Expect | None:
+def _compile(annotation: object, namespace: Mapping[str, Any], depth: int) -> Expect | None:
     import inspect  # (with typing: only once a target's annotations are read)
     import typing  # (~10 ms to import)
 
@@ -240,6 +363,13 @@ def _compile(  # noqa: C901  # issue 15: owned by the validation/config work
     supertype = getattr(annotation, "__supertype__", None)  # typing.NewType
     if supertype is not None and callable(annotation):
         return _compile(supertype, namespace, depth + 1)
+    return _compile_form(annotation, namespace, depth)
+
+
+def _compile_form(annotation: object, namespace: Mapping[str, Any], depth: int) -> Expect | None:
+    """An annotation that is a typing form (``Union``, ``Literal``, a generic) or a class."""
+    import typing
+
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     text = _text(annotation)

@@ -14,9 +14,10 @@ from registry_core import _keys
 from registry_core._messages import where
 from registry_core._paths import format_path
 from registry_core.validation import _resolve
-from registry_core.validation._annotations import REJECT, describe_value
+from registry_core.validation._annotations import REJECT, WRONG, describe_value
 from registry_core.validation._cache import CACHE
 from registry_core.validation._issues import ERROR, WARNING, Issue
+from registry_core.validation._runner import built_by_parent, layer_builder_keys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -132,6 +133,8 @@ class Recorder:
 
     def _unexpected(self, cell: Cell, key: Any, owner: Owner) -> None:
         plan = owner[2]
+        if cell[0] is not None and isinstance(key, str) and key in layer_builder_keys():
+            return  # a nested node that MMCV's layer builders take this key out of
         if not isinstance(key, str):
             self._add_for(
                 cell,
@@ -176,6 +179,20 @@ class Recorder:
         if parent is None:
             message = f"missing argument {name!r} {{for}}"
             self._add_for(cell, (name,), "missing-argument", ERROR, message, owner)
+            return
+        passed = _passed_by(cell, parent)
+        if passed is not None and name not in passed:
+            builder = _keys.describe(parent[0])
+            also = f" (it passes {', '.join(sorted(passed))})" if passed else ""
+            self._add_for(
+                cell,
+                (name,),
+                "missing-argument",
+                ERROR,
+                f"missing argument {name!r} {{for}}: {builder} builds this node through a "
+                f"registry without passing it{also}",
+                owner,
+            )
         else:
             self._add_for(
                 cell,
@@ -201,31 +218,42 @@ class Recorder:
 
     def _wrong(self, cell: Cell, key: Any, value: Any, expect: Expect, owner: Owner | None) -> None:
         extra: Parts = () if key is None else (key,)
+        if key is not None and expect.test is None and _like_default(owner, key, value):
+            return
+        severity: Severity = ERROR if expect.judge_plain(value) == WRONG else WARNING
         self._add_for(
             cell,
             extra,
             "wrong-type",
-            ERROR,
-            f"expected {expect.text}, got {describe_value(value)} {{for}}",
+            severity,
+            f"expected {expect.text}, got {describe_value(value)} {{for}}{_loose(severity)}",
             owner,
         )
 
-    def _wrong_container(self, cell: Cell, expect: Expect, owner: Owner | None) -> None:
+    def _wrong_container(
+        self, cell: Cell, expect: Expect, owner: Owner | None, verdict: int = WRONG
+    ) -> None:
         value = cell[2]
         what = describe_value(value)
         if isinstance(value, Mapping) and "type" in value:
             what = f"a config node (type {value['type']!r})"
+        severity: Severity = ERROR if verdict == WRONG else WARNING
         self._add_for(
-            cell, (), "wrong-type", ERROR, f"expected {expect.text}, got {what} {{for}}", owner
+            cell,
+            (),
+            "wrong-type",
+            severity,
+            f"expected {expect.text}, got {what} {{for}}{_loose(severity)}",
+            owner,
         )
 
-    def _check_node(self, cell: Cell, owner: Owner | None, expect: Expect, entry: Owner) -> None:
+    def _wrong_node(
+        self, cell: Cell, owner: Owner | None, expect: Expect, entry: Owner, verdict: int
+    ) -> None:
         """A node where ``owner``'s annotation ``expect`` wants something else."""
-        if expect.node == REJECT:
-            self._wrong_container(cell, expect, owner)
-            return
         built = entry[2].builds if entry[2] is not None else None
-        if built is None or issubclass(built, expect.classes):
+        if expect.node == REJECT or built is None:
+            self._wrong_container(cell, expect, owner, verdict)
             return
         names = " or ".join(_keys.describe(c) for c in expect.classes)
         self._add_for(
@@ -285,8 +313,16 @@ class Recorder:
         return (None, None, None, type_)
 
     def _unknown(
-        self, cell: Cell, type_: str, bases: list[Registry[Any]], parent: Registry[Any] | None
+        self,
+        cell: Cell,
+        type_: str,
+        bases: list[Registry[Any]],
+        parent: Registry[Any] | None,
+        plain_dict: bool = False,
     ) -> Owner:
+        """An unknown type. Where the parent's annotation asks for a plain ``dict``
+        and no registry has anything close, the ``type`` key may be the target's own
+        data (MMPretrain's ``LoRAModel(targets=[dict(type='qkv')])``): a warning."""
         misses = [_resolve.diagnose(base, type_) for base in bases]
         unknown_scope = next((m for m in misses if m.code == "unknown-scope"), None)
         fallback = bases[0] if parent is not None else None
@@ -316,11 +352,18 @@ class Recorder:
         if miss.missing_node is not None:
             place += f"; scope {miss.missing_node!r} has no registry under this root"
         hint = "; did you mean " + " or ".join(map(repr, similar)) + "?" if similar else ""
+        severity: Severity = ERROR
+        if plain_dict and not similar and parent is not None:
+            severity = WARNING
+            hint = (
+                "; the code this dict is passed to takes a plain dict here: if it reads "
+                "'type' itself rather than building a config node, this is fine"
+            )
         self._add(
             cell,
             (),
             "unknown-type",
-            ERROR,
+            severity,
             f"unknown type {type_!r}: it is {place}{hint}",
             registry=miss.registry if len(bases) == 1 else None,
             type_=type_,
@@ -347,6 +390,39 @@ class Recorder:
             suggestions=roots,
         )
         return (None, parent, None, type_)
+
+
+def _passed_by(cell: Cell, parent: Owner) -> frozenset[str] | None:
+    """What ``parent``'s constructor passes when it builds the node in ``cell`` through
+    a registry (read from its source), or ``None`` when it is not seen doing so."""
+    keys: list[Any] = []
+    while cell[0] is not None:
+        keys.append(cell[1])
+        cell = cell[0]
+        value = cell[2]
+        if isinstance(value, Mapping) and "type" in value:
+            keys.reverse()
+            return built_by_parent(parent[0], tuple(keys))
+    return None
+
+
+def _like_default(owner: Owner | None, key: Any, value: Any) -> bool:
+    """Whether ``value`` has the type of the parameter's own default: the target
+    itself takes such values, whatever its annotation says (``bias: bool = 'qv_bias'``)."""
+    if owner is None or owner[2] is None:
+        return False
+    defaults = owner[2].defaults
+    return key in defaults and type(defaults[key]) is type(value) and value is not None
+
+
+def _loose(severity: Severity) -> str:
+    """What a ``wrong-type`` warning adds: why it is no error."""
+    if severity == ERROR:
+        return ""
+    return (
+        " (a warning: the value is passed as written, and code annotated this way "
+        "commonly takes it)"
+    )
 
 
 def _notes(exc: BaseException) -> list[str]:

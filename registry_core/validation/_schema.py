@@ -20,6 +20,7 @@ from registry_core._messages import where
 from registry_core.registry import Registry, live_roots
 from registry_core.roots import ROOTS
 from registry_core.validation._cache import CACHE
+from registry_core.validation._schema_refs import ref
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,8 +34,9 @@ __all__ = ["config_schema"]
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 
 
-def config_schema(registry: Registry[Any] | None = None) -> dict[str, Any]:
-    """The JSON Schema of a config node of ``registry`` (of any root for ``None``).
+def config_schema(registry: Registry[Any] | None = None, *, whole: bool = False) -> dict[str, Any]:
+    """The JSON Schema of a config node of ``registry`` (of any root for ``None``), or
+    with ``whole=True`` of a whole OpenMMLab-style config file (see ``_schema_whole``).
 
     Like ``registry-core tree`` and ``list``, it loads every discovered plugin
     first, so that every registered key is in it; a plugin that cannot load
@@ -44,6 +46,10 @@ def config_schema(registry: Registry[Any] | None = None) -> dict[str, Any]:
         registry: the registry whose nodes the schema describes: its own
             names and its ancestors' unscoped, every other registry of its
             tree by ``scope.Name``. ``None``: every live root.
+        whole: the schema of a whole config file instead: its Runner sections
+            (read from the installed MMEngine's Runner, as ``validate`` reads
+            them), each a node of the root the Runner builds it in, nested nodes
+            checked too, other top-level keys free; ``registry`` is ignored.
 
     Returns:
         The schema, a ``dict`` ready for ``json.dumps``.
@@ -67,6 +73,10 @@ def config_schema(registry: Registry[Any] | None = None) -> dict[str, Any]:
 
     load_all()
     CACHE.sync()
+    if whole:
+        from registry_core.validation._schema_whole import whole_schema
+
+        return copy.deepcopy(whole_schema(_roots(), _entries, DIALECT))
     targets = [registry] if registry is not None else _roots()
     defs: dict[str, Any] = {}
     branches: dict[str, list[str]] = {}
@@ -140,7 +150,7 @@ def _first(item: tuple[str, Any]) -> str:
 
 
 def _branch(key: str, names: list[str]) -> dict[str, Any]:
-    refs = [{"$ref": f"#/$defs/{name}"} for name in names]
+    refs = [{"$ref": ref(name)} for name in names]
     then = refs[0] if len(refs) == 1 else {"anyOf": refs}
     return {"if": {"properties": {"type": {"const": key}}, "required": ["type"]}, "then": then}
 

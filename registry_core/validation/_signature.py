@@ -27,7 +27,12 @@ import sys
 from collections import ChainMap
 
 from registry_core import _keys
-from registry_core.validation._annotations import Expect, compile_annotation
+from registry_core.validation._annotations import (
+    Expect,
+    by_default,
+    by_docstring,
+    compile_annotation,
+)
 from registry_core.validation._frozen import Frozen
 
 TYPE_CHECKING = False
@@ -161,6 +166,8 @@ def plan_for(obj: Any) -> Plan:
         else:
             defaults[name] = param.default
         expect = compile_annotation(param.annotation, namespace)
+        if expect is None and param.annotation is inspect.Parameter.empty:
+            expect = by_docstring(obj, name) or by_default(param.default)
         if expect is not None:
             expects[name] = expect
     allowed = None if var_kw else frozenset(names)

@@ -11,7 +11,10 @@ from registry_core.errors import ScopeNotFoundError
 from registry_core.registry import Registry, live_roots
 from registry_core.validation._annotations import describe_value
 from registry_core.validation._cache import CACHE
+from registry_core.validation._causes import lead
 from registry_core.validation._issues import ERROR, WARNING, Issue, Report, config_error
+from registry_core.validation._runner import runner_rules
+from registry_core.validation._sections import Place, is_whole, places
 from registry_core.validation._walk import walk
 
 TYPE_CHECKING = False
@@ -87,15 +90,16 @@ def validate(
     scope = found
     if isinstance(cfg, Mapping) and "default_scope" in cfg:
         scope = _default_scope(cfg["default_scope"], registry, found_issues, found)
+    sections = _sections(cfg) if registry is None and default_args is None else None
     token = CURRENT.set(scope)
     try:
-        found_issues += walk(cfg, registry, default_args, scope)
+        found_issues += walk(cfg, registry, default_args, scope, sections)
     finally:
         CURRENT.reset(token)
     if not found_issues:
         return _EMPTY
     found_issues.sort(key=_sort_key)
-    issues = [_with_source(cfg, issue) for _, issue in found_issues]
+    issues = lead([_with_source(cfg, issue) for _, issue in found_issues])
     if not any(issue.severity == ERROR for issue in issues):
         return Report(tuple(issues))
     error = config_error(issues, _filename(cfg))
@@ -141,6 +145,17 @@ def _default_scope(
         except Exception:  # a plugin that cannot load: its nodes report it
             pass
     return value
+
+
+def _sections(cfg: Any) -> list[Place] | None:
+    """The nodes MMEngine's Runner builds, when ``cfg`` is a whole OpenMMLab config and
+    an MMEngine is installed to read the Runner from; else ``None``."""
+    if not isinstance(cfg, Mapping) or "type" in cfg:
+        return None
+    rules = runner_rules()
+    if rules is None or not is_whole(cfg, rules):
+        return None
+    return places(cfg, rules)
 
 
 def _with_source(cfg: Any, issue: Issue) -> Issue:
