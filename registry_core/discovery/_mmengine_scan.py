@@ -15,7 +15,7 @@ names only, importing nothing:
 
 Reading every distribution's ``METADATA`` to find its requirements would cost
 as much as the rest of the scan. So the work runs only when MMEngine is
-installed, and goes the other way round: a ``stat`` of ``P/registry.py`` for
+installed, and goes the other way round: a look for ``P/registry.py`` in
 each top-level folder ``P`` of the path entries that hold distributions (the
 few packages with one are the only candidates); each candidate's owner is the
 distribution of the same normalised name, else one whose name starts like the
