@@ -20,17 +20,15 @@ import pytest
 HERE = Path(__file__).resolve().parent
 
 SCRIPT = """
-import json, sys, time
+import json, sys
 sys.path.insert(0, {here!r})
 import corpus
 
 rows = []
 for name, cfg in corpus.configs():
     held = corpus.held_by_mmengine(cfg)
-    started = time.perf_counter()
     errors, warnings = corpus.validate_whole(cfg)
-    took = time.perf_counter() - started
-    row = dict(name=name, held=held, ms=took * 1000,
+    row = dict(name=name, held=held,
                whole=[(i.path, i.code, i.message) for i in errors],
                whole_warnings=[(i.path, i.code, i.message) for i in warnings])
     if "model" in cfg:
@@ -93,13 +91,6 @@ def test_whole_configs_are_checked_as_the_runner_builds_them(report: list[dict])
     names = {r["name"]: r for r in report}
     swin = names["swin_transformer/swin-tiny_16xb64_in1k.py"]
     assert (swin["whole"], swin["model"]) == ([], [])
-
-
-def test_median_time_per_whole_config(report: list[dict]) -> None:
-    times = sorted(row["ms"] for row in report if row["held"])
-    median = times[len(times) // 2]
-    print(f"median validate of a whole config: {median:.2f} ms over {len(times)} configs")
-    assert median <= 10.0
 
 
 # -- item 5: the whole-file schema, checked with check-jsonschema ---------------------------

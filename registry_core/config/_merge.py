@@ -70,6 +70,10 @@ def merge(
     return out
 
 
+#: The types ``copy_tree`` copies (any other value is kept as it is).
+_NESTED: Final = frozenset({dict, ConfigDict, list, tuple, set})
+
+
 class _Counter:
     __slots__ = ("left",)
 
@@ -117,10 +121,14 @@ def _copy_once(value: Any, counter: _Counter, seen: set[int]) -> Any:
         counter.left -= len(value)
         if counter.left < 0:
             raise TooLarge
+        # values that hold nothing are kept as they are, without a call each
         if t is list or t is tuple:
-            items = [_copy_once(v, counter, seen) for v in value]
+            items = [_copy_once(v, counter, seen) if type(v) in _NESTED else v for v in value]
             return items if t is list else tuple(items)
-        return {k: _copy_once(v, counter, seen) for k, v in dict.items(value)}
+        return {
+            k: _copy_once(v, counter, seen) if type(v) in _NESTED else v
+            for k, v in dict.items(value)
+        }
     if t is set:
         return set(value)
     return value

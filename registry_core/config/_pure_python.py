@@ -183,13 +183,15 @@ def load(
     if tree is None:
         tree = parse(path, text)
     block, body = _read_base_block(path, list(tree.body))
-    # what the file's code can reach (executed, it can reach anything)
-    mentioned = None if trusted else _mentioned(text)
+    # what the file's code can reach (executed, it can reach anything); only
+    # needed to take the names of bases
+    mentioned = None if trusted or block is None else _mentioned(text)
     names: dict[str, Any] = {}
     bases: dict[str, dict[str, Any]] = {}
     files = [stat]
     imported: set[str] = set()
     sources: list[tuple[frozenset[Any], SourceNode]] = []
+    apart: list[Any] = []
     for node in block.body if block is not None else ():
         assert type(node) is ast.ImportFrom
         module = "." * node.level + (node.module or "")
@@ -209,6 +211,8 @@ def load(
         if base is None:
             base = load(base_path, trusted, (*chain, path))
         base_names = base.take(mentioned)
+        if mentioned is not None:  # the base's own values, checked apart by take
+            apart.extend(v for k, v in base_names.items() if k not in mentioned)
         bases[module] = base_names
         imported |= base.imported
         files.extend(f for f in base.entry.files if f not in files)
@@ -239,7 +243,7 @@ def load(
         raise ConfigError(f"{path}: a value is nested too deeply to load", file=path) from None
     source = SourceNode(path, shape, writes, sources)
     entry = _cache.Entry({}, source, tuple(files), {}, ())
-    loaded = Loaded(kept, entry, frozenset(imported))
+    loaded = Loaded(kept, entry, frozenset(imported), tuple(apart))
     put(key, loaded)
     return loaded
 

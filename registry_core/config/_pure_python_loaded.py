@@ -33,6 +33,8 @@ _DROPPED: Final = frozenset({"LazyObject"})
 #: Values that are not config data: modules and functions (trusted=True), and what
 #: the safe evaluation binds for the standard library's imports.
 _NOT_DATA: Final = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
+#: What ``_fresh`` and ``_plain`` copy (any other value is kept as it is, without a call).
+_NESTED: Final = frozenset({dict, ConfigDict, list, tuple})
 
 
 class Loaded:
@@ -46,15 +48,22 @@ class Loaded:
     depends on, and its source.
     """
 
-    __slots__ = ("checked", "entry", "imported", "names")
+    __slots__ = ("apart", "checked", "entry", "imported", "names")
 
     def __init__(
-        self, names: dict[str, Any], entry: _cache.Entry, imported: frozenset[str]
+        self,
+        names: dict[str, Any],
+        entry: _cache.Entry,
+        imported: frozenset[str],
+        apart: tuple[Any, ...] = (),
     ) -> None:
         self.names = names
         self.entry = entry
         self.imported = imported
         self.checked = False  # whether copying apart was seen not to expand a value
+        # values of bases, as their files hold them, that the file's code cannot
+        # reach: their bases' ``take`` checked them apart (held until ``config``)
+        self.apart = apart
 
     def take(self, mentioned: frozenset[str] | None = None) -> dict[str, Any]:
         """The names, each a fresh copy; or, given the names an importer's code
@@ -76,12 +85,13 @@ class Loaded:
         from registry_core.config._merge import TooLarge, copy_tree
 
         out: dict[str, Any] = {}
+        apart = {id(v) for v in self.apart}
         for key, value in self.names.items():
             if key in self.imported or key in _DROPPED:
                 continue
             if is_marker(value) or isinstance(value, not_data):
                 continue
-            if self.checked:
+            if self.checked or id(value) in apart:
                 out[key] = _plain(value)
                 continue
             try:  # the first use: one pass copies, and refuses what copying apart expands
@@ -89,6 +99,7 @@ class Loaded:
             except (TooLarge, RecursionError, EvalFailure):
                 raise _too_large(self.entry.source.file, key) from None
         self.checked = True
+        self.apart = ()
         return out
 
 
@@ -152,12 +163,12 @@ def _fresh(value: Any) -> Any:
     t = type(value)
     if t is dict or t is ConfigDict:
         out = dict.__new__(ConfigDict)
-        dict.update(out, {k: _fresh(v) for k, v in dict.items(value)})
+        dict.update(out, {k: _fresh(v) if type(v) in _NESTED else v for k, v in dict.items(value)})
         return out
     if t is list:
-        return [_fresh(v) for v in value]
+        return [_fresh(v) if type(v) in _NESTED else v for v in value]
     if t is tuple:
-        return tuple([_fresh(v) for v in value])
+        return tuple([_fresh(v) if type(v) in _NESTED else v for v in value])
     return value
 
 
@@ -165,11 +176,11 @@ def _plain(value: Any) -> Any:
     """A copy of ``value`` (checked: nothing expands): new dicts, lists and tuples."""
     t = type(value)
     if t is dict or t is ConfigDict:
-        return {k: _plain(v) for k, v in dict.items(value)}
+        return {k: _plain(v) if type(v) in _NESTED else v for k, v in dict.items(value)}
     if t is list:
-        return [_plain(v) for v in value]
+        return [_plain(v) if type(v) in _NESTED else v for v in value]
     if t is tuple:
-        return tuple([_plain(v) for v in value])
+        return tuple([_plain(v) if type(v) in _NESTED else v for v in value])
     return value
 
 
