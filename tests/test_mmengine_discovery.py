@@ -105,6 +105,18 @@ def test_only_codebases_that_require_mmengine_and_have_a_registry_py(
     assert set(scopes()) == {"mmengine", "liteuser"}
 
 
+def test_only_importable_package_folders_count(plugin_site: PluginSite) -> None:
+    """What the bridge's scan looks at in a path entry: folders named as a package,
+    found in the scan's own listing, in name order whatever the listing's."""
+    add_mmengine(plugin_site)
+    add_codebase(plugin_site, "zzlast")
+    add_codebase(plugin_site, "aafirst")
+    add_codebase(plugin_site, "dotted-name", "not.a.package")
+    add_codebase(plugin_site, "dashed-name", "not-a-package")
+    (plugin_site.path / "mmfile").write_text("not a folder\n", encoding="utf-8")
+    assert [s for s in scopes() if s != "mmengine"] == ["aafirst", "zzlast"]
+
+
 def test_nothing_is_bridged_without_mmengine(plugin_site: PluginSite) -> None:
     add_codebase(plugin_site, "mmtoy")
     assert "mmtoy" not in scopes()

@@ -55,8 +55,15 @@ class MetaDir:
         return os.path.basename(self.path).rpartition(".")[0].partition("-")[0]
 
 
-def metadata_dirs(paths: Iterable[str]) -> Iterator[MetaDir]:
-    """Yield the metadata directories on ``paths``: path order, then name order."""
+def metadata_dirs(
+    paths: Iterable[str], listings: dict[int, list[os.DirEntry[str]]] | None = None
+) -> Iterator[MetaDir]:
+    """Yield the metadata directories on ``paths``: path order, then name order.
+
+    With ``listings``, the listing of every directory entry walked is kept
+    there by slot, so that a later look at its other children (the MMEngine
+    bridge's) need not list it again.
+    """
     seen: set[tuple[int, int]] = set()
     for slot, entry in enumerate(paths):
         if not isinstance(entry, str):
@@ -73,12 +80,15 @@ def metadata_dirs(paths: Iterable[str]) -> Iterator[MetaDir]:
                 continue
             egg = root.rstrip("/" + os.sep).lower().endswith(".egg")
             with os.scandir(root) as children:
-                found = [
-                    child
-                    for child in children
-                    if child.name.lower().endswith(_SUFFIXES)
-                    or (egg and child.name.lower() == "egg-info")
-                ]
+                listed = list(children)
+            if listings is not None:
+                listings[slot] = listed
+            found = [
+                child
+                for child in listed
+                if child.name.lower().endswith(_SUFFIXES)
+                or (egg and child.name.lower() == "egg-info")
+            ]
         except (OSError, ValueError):
             continue  # unreadable, vanished, or not a valid path
         found.sort(key=_name)  # a stable order, whatever the file system's

@@ -543,13 +543,32 @@ class Loader:
 
 
 def _follow_default_scope(bridged: bool) -> None:
-    """Let MMEngine's default scope follow ours when a bridged codebase is installed."""
-    sync = None
-    if bridged:
+    """Let MMEngine's default scope follow ours when a bridged codebase is installed.
+
+    The bridge's sync is imported when a default scope is first set, not by
+    the scan: a process that sets none (most lookups) never imports it.
+    """
+    _scope.set_scope_sync(_BridgeSync() if bridged else None)
+
+
+class _BridgeSync:
+    """Stands for the bridge's sync until a default scope is set, then hands over."""
+
+    __slots__ = ()
+
+    def enter(self, scope: str) -> Callable[[], None] | None:
+        return self._real().enter(scope)
+
+    def init(self, scope: str | None) -> None:
+        self._real().init(scope)
+
+    def _real(self) -> _scope.ScopeSync:
         from registry_core.bridge import default_scope_sync
 
-        sync = default_scope_sync()
-    _scope.set_scope_sync(sync)
+        real = default_scope_sync()
+        if _scope.scope_sync() is self:  # not replaced by a rescan meanwhile
+            _scope.set_scope_sync(real)
+        return real
 
 
 def _failures() -> Any:

@@ -15,7 +15,7 @@ names only, importing nothing:
 
 Reading every distribution's ``METADATA`` to find its requirements would cost
 as much as the rest of the scan. So the work runs only when MMEngine is
-installed, and goes the other way round: a ``stat`` of ``P/registry.py`` for
+installed, and goes the other way round: a look for ``P/registry.py`` in
 each top-level folder ``P`` of the path entries that hold distributions (the
 few packages with one are the only candidates); each candidate's owner is the
 distribution of the same normalised name, else one whose name starts like the
@@ -50,6 +50,8 @@ __all__ = ["MMEngineRecord", "find_bridged", "requires_mmengine"]
 
 #: Where a requirement's name ends (PEP 508).
 _NAME_END = " \t;[(<>=!~@,"
+_REGISTRY = os.sep + "registry.py"
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 
 
 class MMEngineRecord(EntryPointRecord):
@@ -82,7 +84,12 @@ def requires_mmengine(requires: Iterable[str]) -> bool:
 
 
 def find_bridged(
-    found: list[MetaDir], entries: list[str], advertisers: set[str]
+    found: list[MetaDir],
+    entries: list[str],
+    advertisers: set[str],
+    *,
+    listings: dict[int, list[os.DirEntry[str]]] | None = None,
+    advertised: set[str] | frozenset[str] = frozenset(),
 ) -> list[EntryPointRecord]:
     """The bridged scopes among the metadata directories a scan ``found``.
 
@@ -91,6 +98,10 @@ def find_bridged(
         entries: the scanned path entries (``found``'s ``slot`` indexes them).
         advertisers: the identities (normalised names) that advertise entry
             points: never bridged.
+        listings: the scan's listing of each directory entry, by slot (a
+            missing one is listed here).
+        advertised: the scopes entry points advertise: never bridged, so not
+            looked for.
 
     Returns:
         The records, ``mmengine`` first; empty when MMEngine is not installed.
@@ -107,10 +118,11 @@ def find_bridged(
         return []
     records = [_record(MMENGINE, engine, engine_header)]
     slots = sorted({meta.slot for meta in found if meta.files is None})
-    seen: set[str] = {MMENGINE}
+    seen: set[str] = {MMENGINE, *advertised}
     for slot in slots:
         in_slot = [meta for meta in found if meta.slot == slot]
-        for package in _packages_with_registry(entries[slot]):
+        listed = None if listings is None else listings.get(slot)
+        for package in _packages_with_registry(entries[slot], listed):
             if package in seen or package in RESERVED_SCOPES:
                 continue
             seen.add(package)  # the first path entry holding it is what imports
@@ -144,32 +156,34 @@ def _header(meta: MetaDir) -> bytes | None:
         return None
 
 
-def _packages_with_registry(entry: str) -> list[str]:
-    """The top-level packages of a path entry that have a ``registry.py``, by name."""
+def _packages_with_registry(entry: str, listed: list[os.DirEntry[str]] | None) -> list[str]:
+    """The top-level packages of a path entry that have a ``registry.py``, by name.
+
+    ``listed`` is the entry's listing if the scan made one. A name with a dot
+    (a metadata folder, a module file) or that is no identifier cannot be a
+    package; for the others, ``registry.py`` is looked for with ``os.access``,
+    relative to the entry's folder where the platform allows (no exception
+    per miss, no path to resolve again: most folders have none).
+    """
     root = entry or "."
     try:
-        with os.scandir(root) as children:
-            folders = sorted(
-                child.name for child in children if child.name.isidentifier() and _is_dir(child)
-            )
+        if listed is None:
+            with os.scandir(root) as children:
+                listed = list(children)
+        names = [c.name for c in listed if "." not in c.name and c.name.isidentifier()]
+        if os.access in os.supports_dir_fd:
+            folder = os.open(root, _DIR_FLAGS)
+            try:
+                packages = [n for n in names if os.access(n + _REGISTRY, os.F_OK, dir_fd=folder)]
+            finally:
+                os.close(folder)
+        else:
+            prefix = root + os.sep
+            packages = [n for n in names if os.access(prefix + n + _REGISTRY, os.F_OK)]
     except (OSError, ValueError):
         return []
-    sep = os.sep
-    packages = []
-    for name in folders:
-        try:
-            os.stat(f"{root}{sep}{name}{sep}registry.py")
-        except (OSError, ValueError):
-            continue
-        packages.append(name)
+    packages.sort()
     return packages
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
 
 
 def _owner(package: str, in_slot: list[MetaDir], entry: str) -> MetaDir | None:

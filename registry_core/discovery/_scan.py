@@ -184,24 +184,28 @@ def scan(paths: Iterable[str], *, bridge: bool = True) -> ScanResult:
     """
     entries = list(paths)
     fingerprint = path_fingerprint(entries)
-    found, relevant, misnamed = _candidates(entries)
+    listings: dict[int, list[os.DirEntry[str]]] | None = {} if bridge else None
+    found, relevant, misnamed = _candidates(entries, listings)
     records: list[EntryPointRecord] = []
     diagnostics: list[Diagnostic] = [_say().ignored(meta) for meta in misnamed]
     _read_plugins([meta for meta in found if meta.key in relevant], records, diagnostics)
-    if bridge:
-        records += _bridged(found, entries, relevant, records)
+    if listings is not None:
+        records += _bridged(found, entries, listings, relevant, records)
     return ScanResult(
         entry_points=tuple(records), diagnostics=tuple(diagnostics), fingerprint=fingerprint
     )
 
 
-def _candidates(entries: list[str]) -> tuple[list[MetaDir], set[str], list[MetaDir]]:
+def _candidates(
+    entries: list[str], listings: dict[int, list[os.DirEntry[str]]] | None
+) -> tuple[list[MetaDir], set[str], list[MetaDir]]:
     """Every metadata directory on the path, the identities whose directories
-    advertise the group, and those advertising it under a name pip ignores."""
+    advertise the group, and those advertising it under a name pip ignores
+    (with ``listings``, each directory entry's listing is kept there too)."""
     found: list[MetaDir] = []
     relevant: set[str] = set()
     misnamed: list[MetaDir] = []
-    for meta in metadata_dirs(entries):
+    for meta in metadata_dirs(entries, listings):
         if meta.metadata_name:  # a directory, which may hold entry points
             _read_entry_points(meta)
             if meta.entry_points is not None:
@@ -319,7 +323,11 @@ def find_version(name: str, paths: Iterable[str]) -> str | None:
 
 
 def _bridged(
-    found: list[MetaDir], entries: list[str], relevant: set[str], records: list[EntryPointRecord]
+    found: list[MetaDir],
+    entries: list[str],
+    listings: dict[int, list[os.DirEntry[str]]],
+    relevant: set[str],
+    records: list[EntryPointRecord],
 ) -> list[EntryPointRecord]:
     """The MMEngine-based codebases (none unless MMEngine is installed); entry points win."""
     if not any(meta.key in MMENGINE_KEYS for meta in found):
@@ -327,8 +335,7 @@ def _bridged(
     from registry_core.discovery._mmengine_scan import find_bridged
 
     advertised = {record.scope for record in records}
-    bridged = find_bridged(found, entries, relevant)
-    return [record for record in bridged if record.scope not in advertised]
+    return find_bridged(found, entries, relevant, listings=listings, advertised=advertised)
 
 
 def _crowds(ours: list[MetaDir]) -> dict[tuple[int, str], list[MetaDir]]:
