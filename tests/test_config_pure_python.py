@@ -365,3 +365,22 @@ def test_what_one_config_changes_in_its_bases_no_other_load_sees(tmp_path: Path)
         assert c3 == {"model": {"a": {"x": 1}}, "other": {"y": [1]}, "fine": {"f": 1}}
         c3["model"]["a"]["x"] = 99  # the caller's copy
         assert load_config(tmp_path / "base.py")["model"] == {"a": {"x": 1}}
+
+
+def test_trusted_code_that_raises_is_a_config_error_naming_file_and_line(tmp_path: Path) -> None:
+    # both trusted paths (old-style and pure-Python) execute through one function
+    (tmp_path / "base.py").write_text("x = 1\n")
+    (tmp_path / "new.py").write_text(
+        "from mmengine.config import read_base\n"
+        "with read_base():\n"
+        "    from .base import *\n"
+        "y = [][3]\n"
+    )
+    (tmp_path / "old.py").write_text("a = 1\nb = 1 / 0\n")
+    for name, line, cause in (("new.py", 4, IndexError), ("old.py", 2, ZeroDivisionError)):
+        with pytest.raises(ConfigError) as caught:
+            load_config(tmp_path / name, trusted=True)
+        assert f"{tmp_path / name}, line {line}: executing the config (trusted=True)" in str(
+            caught.value
+        )
+        assert isinstance(caught.value.__cause__, cause)

@@ -17,7 +17,6 @@ import types
 
 from registry_core._importref import ImportRef
 from registry_core.config._pure_python_eval import ReadBase, is_builtin_module
-from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -139,7 +138,7 @@ def execute(
     Raises:
         ConfigError: running it raised, with the line of the file it failed at.
     """
-    from registry_core.config._trusted import _line_in
+    from registry_core.config._trusted import run
 
     namespace: dict[str, Any] = dict(names)
     own_builtins = dict(vars(builtins))
@@ -147,18 +146,7 @@ def execute(
     namespace["__builtins__"] = own_builtins
     namespace["__file__"] = path
     namespace["__name__"] = "__config__"
-    try:
-        module = ast.Module(body=body, type_ignores=[])
-        code = compile(module, path, "exec", dont_inherit=True)
-        exec(code, namespace, namespace)  # trusted mode executes, on purpose
-    except Exception as exc:
-        line = _line_in(path, exc)
-        where = f"{path}, line {line}" if line else path
-        raise ConfigError(
-            f"{where}: executing the config (trusted=True) raised {type(exc).__name__}: {exc}",
-            file=path,
-            line=line,
-        ) from exc
+    run(ast.Module(body=body, type_ignores=[]), path, namespace)
     # (modules and functions stay: a file importing this one may use them)
     out = {key: _unlazy(value) for key, value in namespace.items() if not key.startswith("__")}
     return out, imported_names(body, bases)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from registry_core.config._configdict import ConfigDict
 
-__all__ = ["execute"]
+__all__ = ["execute", "run"]
 
 _DROPPED = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
 
@@ -53,8 +53,20 @@ def execute(file: str, tree: ast.Module, base: ConfigDict) -> dict[str, Any]:
     """
     prepared = ast.fix_missing_locations(_Prepare().visit(tree))
     namespace: dict[str, Any] = {"_base_": base}
+    run(prepared, file, namespace)
+    namespace.pop("_base_", None)
+    namespace.pop("__builtins__", None)
+    return {k: v for k, v in namespace.items() if not isinstance(v, _DROPPED)}
+
+
+def run(tree: ast.Module, file: str, namespace: dict[str, Any]) -> None:
+    """Execute ``tree`` as the code of ``file`` in ``namespace`` (trusted mode only).
+
+    Raises:
+        ConfigError: the code raised; with the line of ``file`` it failed at.
+    """
     try:
-        code = compile(prepared, file, "exec", dont_inherit=True)
+        code = compile(tree, file, "exec", dont_inherit=True)
         exec(code, namespace, namespace)  # trusted mode executes, on purpose
     except Exception as exc:
         line = _line_in(file, exc)
@@ -64,9 +76,6 @@ def execute(file: str, tree: ast.Module, base: ConfigDict) -> dict[str, Any]:
             file=file,
             line=line,
         ) from exc
-    namespace.pop("_base_", None)
-    namespace.pop("__builtins__", None)
-    return {k: v for k, v in namespace.items() if not isinstance(v, _DROPPED)}
 
 
 def _line_in(file: str, exc: BaseException) -> int | None:
