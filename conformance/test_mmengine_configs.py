@@ -65,14 +65,6 @@ def first_difference(a: object, b: object, path: str = "") -> str:
     return f"{path}: {a!r:.60} vs {b!r:.60}"
 
 
-@pytest.fixture(scope="module")
-def environment() -> mmdet_env.Environment:
-    try:
-        return mmdet_env.prepare()
-    except mmdet_env.IndexUnreachableError as exc:
-        pytest.skip(f"MMEngine conformance needs PyPI, which cannot be reached: {exc}")
-
-
 def test_load_config_equals_mmengine_on_mmdetection(
     environment: mmdet_env.Environment, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -116,14 +116,6 @@ def same(ours: object, theirs: object, imports: set[tuple[object, ...]], path: t
     return "" if ours == theirs else f"{where}: {ours!r:.80} vs {theirs!r:.80}"
 
 
-@pytest.fixture(scope="module")
-def environment() -> mmdet_env.Environment:
-    try:
-        return mmdet_env.prepare()
-    except mmdet_env.IndexUnreachableError as exc:
-        pytest.skip(f"the conformance needs PyPI, which cannot be reached: {exc}")
-
-
 def mmengine_results(environment: mmdet_env.Environment, corpus: Path, out: Path) -> dict:
     subprocess.run(
         [environment.python, HERE / "mmengine_pure_python_load.py", corpus, out],
