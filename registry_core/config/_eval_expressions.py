@@ -23,7 +23,7 @@ from registry_core.config._eval_arithmetic import (
     compare_cost,
 )
 from registry_core.config._failures import EvalFailure, UnsafeConstruct
-from registry_core.config._limits import check_items
+from registry_core.config._limits import MAX_STEPS, check_items
 from registry_core.config._markers import FunctionMarker, ModuleMarker
 from registry_core.config._safe_calls import BUILTINS, COPY_FUNCTIONS, allowed_calls
 from registry_core.config._safe_methods import COMPUTED, METHODS
@@ -204,6 +204,7 @@ def method_call(ev: Evaluator, node: ast.Call, func: ast.Attribute) -> Any:
     result = check(ev.budget, obj, args, kwargs)
     if (type(obj), attr) in COMPUTED:
         return result
+    ev.calling(obj, attr, args, kwargs)
     result = getattr(obj, attr)(*args, **kwargs)
     if ev.writes is not None:
         touch_call(ev, obj, attr, args, kwargs)
@@ -257,7 +258,15 @@ def arguments(ev: Evaluator, node: ast.Call) -> tuple[list[Any], dict[str, Any]]
                 raise EvalFailure(
                     f"TypeError: got multiple values for keyword argument '{keyword.arg}'"
                 )
-            kwargs[keyword.arg] = ev.expr(keyword.value)
+            value = keyword.value
+            if type(value) is ast.Constant:  # most are: the step ``ev.expr`` counts, inline
+                budget = ev.budget
+                budget.steps += 1
+                if budget.steps > MAX_STEPS:
+                    budget.charge(0)
+                kwargs[keyword.arg] = value.value
+            else:
+                kwargs[keyword.arg] = ev.expr(value)
     return args, kwargs
 
 

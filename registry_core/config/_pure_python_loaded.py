@@ -2,8 +2,12 @@
 
 ``Loaded`` keeps a file's names as its evaluation left them (never handed out), with
 the names its imports bound and its cache ``Entry`` (no values: what the file
-depends on, and its ``SourceNode``). An importing file takes a copy of the names
-(``take``: mappings as ``ConfigDict``, as MMEngine's bases are); ``config`` gives
+depends on, and its ``SourceNode``). Its importers see the names as MMEngine's
+importers do (mappings as ``ConfigDict``, no container in two places): ``share``
+gives them one such copy, made once, that every importer shares (copy-on-write:
+the importer's code is refused to change it, see ``PurePythonEvaluator.frozen``,
+and the names its code changes in place are fresh copies); ``take`` gives fresh
+copies of all of them (a file executed with ``trusted=True``). ``config`` gives
 the config (a copy, less the imported names, modules and functions). The first
 use checks that copying apart expands no value past the item limit (a value built
 by doubling a shared container), so no copy can exhaust the machine.
@@ -34,21 +38,21 @@ _DROPPED: Final = frozenset({"LazyObject"})
 #: the safe evaluation binds for the standard library's imports.
 _NOT_DATA: Final = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
 #: What ``_fresh`` and ``_plain`` copy (any other value is kept as it is, without a call).
-_NESTED: Final = frozenset({dict, ConfigDict, list, tuple})
+_NESTED: Final = frozenset({dict, ConfigDict, list, tuple, set})
 
 
 class Loaded:
     """One pure-Python file, loaded: all its names, which its imports bound, its source.
 
     ``names`` holds the values as evaluated (never handed out): data, ``ImportRef``
-    and the markers of ``read_base`` and ``copy``; ``take`` gives a fresh copy as
-    its importers see it (mappings as ``ConfigDict``), ``config`` one of the
-    config (``load`` checked that no value expands past the item limit once its
-    shared parts are copied apart). ``entry`` (no values) says what the file
-    depends on, and its source.
+    and the markers of ``read_base`` and ``copy``; ``share`` and ``take`` give
+    them as its importers see them (mappings as ``ConfigDict``), ``config`` a
+    copy of the config (``load`` checked that no value expands past the item
+    limit once its shared parts are copied apart). ``entry`` (no values) says
+    what the file depends on, and its source.
     """
 
-    __slots__ = ("apart", "checked", "entry", "imported", "names")
+    __slots__ = ("apart", "checked", "entry", "imported", "names", "view")
 
     def __init__(
         self,
@@ -61,20 +65,38 @@ class Loaded:
         self.entry = entry
         self.imported = imported
         self.checked = False  # whether copying apart was seen not to expand a value
-        # values of bases, as their files hold them, that the file's code cannot
-        # reach: their bases' ``take`` checked them apart (held until ``config``)
+        # values of its bases' views that the file's names hold as they are (checked
+        # apart when the view was made): copied without the check (until ``config``)
         self.apart = apart
+        # the names as importers see them, and the containers in them: made once
+        self.view: tuple[dict[str, Any], frozenset[int]] | None = None
 
-    def take(self, mentioned: frozenset[str] | None = None) -> dict[str, Any]:
-        """The names, each a fresh copy; or, given the names an importer's code
-        ``mentioned``, copies of those only: the importer's safe evaluation
-        cannot reach the others, which are copied when its config is made."""
+    def share(self, changed: set[str] | frozenset[str]) -> tuple[dict[str, Any], frozenset[int]]:
+        """The names for an importer whose code changes the values of ``changed`` in
+        place: those as fresh copies, the others shared by every importer; and the
+        identities of the shared containers, which no importer may change."""
+        view = self.view
+        if view is None:
+            self._check()
+            containers: set[int] = set()
+            self.view = view = (
+                {k: _fresh_noted(v, containers) for k, v in self.names.items()},
+                frozenset(containers),
+            )
+        names, frozen = view
+        if not changed.isdisjoint(names):
+            names = {k: _fresh(v) if k in changed else v for k, v in names.items()}
+        return names, frozen
+
+    def take(self) -> dict[str, Any]:
+        """The names, each a fresh copy (for a file whose code runs: it may change any)."""
+        self._check()
+        return {k: _fresh(v) for k, v in self.names.items()}
+
+    def _check(self) -> None:
         if not self.checked:
             _check_apart(self.entry.source.file, self.names)
             self.checked = True
-        if mentioned is None:
-            return {k: _fresh(v) for k, v in self.names.items()}
-        return {k: _fresh(v) if k in mentioned else v for k, v in self.names.items()}
 
     def config(self) -> dict[str, Any]:
         """The config: the names less the imported ones, modules and functions (a fresh copy)."""
@@ -169,11 +191,41 @@ def _fresh(value: Any) -> Any:
         return [_fresh(v) if type(v) in _NESTED else v for v in value]
     if t is tuple:
         return tuple([_fresh(v) if type(v) in _NESTED else v for v in value])
+    if t is set:
+        return set(value)
+    return value
+
+
+def _fresh_noted(value: Any, containers: set[int]) -> Any:
+    """``_fresh(value)``, adding the identity of every dict, list and set it makes to
+    ``containers``."""
+    t = type(value)
+    if t is dict or t is ConfigDict:
+        out = dict.__new__(ConfigDict)
+        containers.add(id(out))
+        dict.update(
+            out,
+            {
+                k: _fresh_noted(v, containers) if type(v) in _NESTED else v
+                for k, v in dict.items(value)
+            },
+        )
+        return out
+    if t is list:
+        items = [_fresh_noted(v, containers) if type(v) in _NESTED else v for v in value]
+        containers.add(id(items))
+        return items
+    if t is tuple:
+        return tuple([_fresh_noted(v, containers) if type(v) in _NESTED else v for v in value])
+    if t is set:
+        made = set(value)
+        containers.add(id(made))
+        return made
     return value
 
 
 def _plain(value: Any) -> Any:
-    """A copy of ``value`` (checked: nothing expands): new dicts, lists and tuples."""
+    """A copy of ``value`` (checked: nothing expands): new dicts, lists, tuples and sets."""
     t = type(value)
     if t is dict or t is ConfigDict:
         return {k: _plain(v) if type(v) in _NESTED else v for k, v in dict.items(value)}
@@ -181,6 +233,8 @@ def _plain(value: Any) -> Any:
         return [_plain(v) if type(v) in _NESTED else v for v in value]
     if t is tuple:
         return tuple([_plain(v) if type(v) in _NESTED else v for v in value])
+    if t is set:
+        return set(value)
     return value
 
 
