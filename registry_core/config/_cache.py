@@ -64,7 +64,9 @@ def read_text(path: str) -> tuple[Stat, str]:
                     chunks.append(os.read(fd, 1 << 16))
         finally:
             os.close(fd)
-        text = b"".join(chunks).decode("utf-8-sig")
+        data = b"".join(chunks)
+        # (a BOM dropped as the utf-8-sig codec does, without importing it)
+        text = (data[3:] if data[:3] == b"\xef\xbb\xbf" else data).decode("utf-8")
         if "\r" in text:  # line ends as a text file's reader gives them
             text = text.replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:

@@ -213,7 +213,7 @@ def load(path: str, trusted: bool, chain: tuple[str, ...] = (), read: Read | Non
             bases.bind(None)
             names, own_imported = _evaluate(path, text, body, bases)
     imported = bases.imported | own_imported
-    kept = {k: v for k, v in names.items() if not k.startswith("__")}
+    kept = {k: v for k, v in names.items() if k[:2] != "__"}
     own = {k: v for k, v in kept.items() if k in own_names}
     try:
         shape = skeleton_of(own, {})
@@ -258,14 +258,14 @@ class _Bases:
         self.names: dict[str, Any] = {}
         self.values: dict[str, dict[str, Any]] = {}
         self.sources: list[tuple[frozenset[Any], SourceNode]] = []
-        frozen: set[int] = set()
+        frozen: list[frozenset[int]] = []
         apart: list[Any] = []
         for node, module, base in self.loaded:
             if changed is None:
                 base_names = base.take()
             else:
                 base_names, shared = base.share(changed)
-                frozen |= shared
+                frozen.append(shared)
                 apart.extend(v for k, v in base_names.items() if k not in changed)
             self.values[module] = base_names
             before = set(self.names)
@@ -274,7 +274,7 @@ class _Bases:
             except EvalFailure as failure:
                 raise _error(self.path, node, failure.message) from None
             self.sources.append((frozenset(set(self.names) - before), base.entry.source))
-        self.frozen = frozenset(frozen)
+        self.frozen = tuple(frozen)
         self.apart = tuple(apart)
 
 

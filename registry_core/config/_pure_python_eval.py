@@ -34,7 +34,7 @@ from registry_core.config._eval_expressions import (
 )
 from registry_core.config._eval_statements import STATEMENTS
 from registry_core.config._failures import EvalFailure, UnsafeConstruct, Unshared
-from registry_core.config._markers import COPY_MODULE, FunctionMarker
+from registry_core.config._markers import COPY_MODULE, MARKERS, FunctionMarker
 from registry_core.config._safe_calls import COPY_FUNCTIONS
 from registry_core.config._safe_eval import Evaluator
 
@@ -93,6 +93,9 @@ class ReadBase:
 
 READ_BASE: Final = ReadBase()
 
+#: The values ``load_name`` looks at twice: unbound, imported for real, or markers.
+_SPECIAL: Final = frozenset({type(UNBOUND), RealImport, ReadBase, *MARKERS})
+
 
 class NotMMEngine(EvalFailure):
     """A construct MMEngine refuses in a pure-Python config too (executing it would not help).
@@ -110,7 +113,11 @@ class NotMMEngine(EvalFailure):
 
 def _plain_assign(ev: Evaluator, node: ast.Assign) -> None:
     value = ev.expr(node.value)
-    for target in node.targets:
+    targets = node.targets
+    if len(targets) == 1 and type(targets[0]) is ast.Name:  # most are `name = value`
+        ev.store_name(targets[0].id, value)
+        return
+    for target in targets:
         ev.store(target, value)
 
 
@@ -226,8 +233,8 @@ _BASE_CALL: Final = EXPRESSIONS[ast.Call]
 
 def _call(ev: Evaluator, node: ast.Call) -> Any:
     func = node.func
-    if type(func) is ast.Name and ev.lookup(func.id) is UNBOUND:
-        return _BASE_CALL(ev, node)  # a built-in: dict(...)
+    if type(func) is ast.Name and ev.lookup(func.id) is UNBOUND:  # a built-in
+        return _BASE_CALL(ev, node)
     imported = _imported_callee(ev, func)
     if imported is not None:
         name = imported.path if isinstance(imported, RealImport) else str(imported)
@@ -249,8 +256,8 @@ class PurePythonEvaluator(Evaluator):
     Args:
         namespace: the file's names, holding what its bases bound already.
         bases: the bases' names by the module the ``read_base`` block named.
-        frozen: the identities of the containers the file shares with other loads
-            (its bases' values, see ``Loaded.share``): changing one in place raises
+        frozen: the identities of the containers the file shares with other loads,
+            a set per base (its values, see ``Loaded.share``): changing one in place raises
             ``Unshared``, and the file is evaluated again on copies.
 
     Attributes:
@@ -274,7 +281,7 @@ class PurePythonEvaluator(Evaluator):
         self,
         namespace: dict[str, Any],
         bases: dict[str, dict[str, Any]],
-        frozen: frozenset[int] = frozenset(),
+        frozen: tuple[frozenset[int], ...] = (),
     ) -> None:
         super().__init__(namespace)
         self.bases = bases
@@ -283,8 +290,10 @@ class PurePythonEvaluator(Evaluator):
         self.hoisted: set[ast.stmt] = set()
 
     def changing(self, obj: Any) -> None:
-        if id(obj) in self.frozen:
-            raise Unshared
+        key = id(obj)
+        for shared in self.frozen:
+            if key in shared:
+                raise Unshared
 
     def calling(self, obj: Any, attr: str, args: list[Any], kwargs: dict[str, Any]) -> None:
         if type(obj) is list:
@@ -309,6 +318,8 @@ class PurePythonEvaluator(Evaluator):
 
     def load_name(self, name: str) -> Any:
         value = self.lookup(name)
+        if type(value) not in _SPECIAL:  # data: what the base class would return too
+            return value
         if isinstance(value, (RealImport, ReadBase)):
             what = "read_base" if isinstance(value, ReadBase) else value.path
             raise UnsafeConstruct(

@@ -22,6 +22,8 @@ import types
 
 from registry_core.config._configdict import ConfigDict
 from registry_core.config._failures import EvalFailure
+from registry_core.config._limits import MAX_ITEMS
+from registry_core.config._merge import TooLarge, copy_tree
 from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False
@@ -37,6 +39,8 @@ _DROPPED: Final = frozenset({"LazyObject"})
 #: Values that are not config data: modules and functions (trusted=True), and what
 #: the safe evaluation binds for the standard library's imports.
 _NOT_DATA: Final = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
+#: Types of config data (``config`` looks no further at their values).
+_DATA: Final = frozenset({dict, ConfigDict, list, tuple, str, int, float, bool, type(None)})
 #: What ``_fresh`` and ``_plain`` copy (any other value is kept as it is, without a call).
 _NESTED: Final = frozenset({dict, ConfigDict, list, tuple, set})
 
@@ -104,20 +108,23 @@ class Loaded:
         from registry_core.config._pure_python_eval import ReadBase, RealImport
 
         not_data = (*_NOT_DATA, ReadBase, RealImport)
-        from registry_core.config._merge import TooLarge, copy_tree
 
         out: dict[str, Any] = {}
         apart = {id(v) for v in self.apart}
+        checked = self.checked
         for key, value in self.names.items():
             if key in self.imported or key in _DROPPED:
                 continue
-            if is_marker(value) or isinstance(value, not_data):
+            if type(value) not in _DATA and (is_marker(value) or isinstance(value, not_data)):
                 continue
-            if self.checked or id(value) in apart:
+            if checked or id(value) in apart:
                 out[key] = _plain(value)
                 continue
             try:  # the first use: one pass copies, and refuses what copying apart expands
-                out[key] = copy_tree(value, shared=True)
+                try:
+                    out[key] = _plain_once(value, {0: 0})
+                except _Repeated:  # a container met twice: copied, its expansion checked
+                    out[key] = copy_tree(value, shared=True)
             except (TooLarge, RecursionError, EvalFailure):
                 raise _too_large(self.entry.source.file, key) from None
         self.checked = True
@@ -151,7 +158,7 @@ def skeleton_of(values: dict[Any, Any], memo: dict[int, Any]) -> dict[Any, Any]:
 
 def _check_apart(path: str, names: dict[str, Any]) -> None:
     """Refuse a value that copying apart would expand past the item limit (``copy_tree``)."""
-    from registry_core.config._limits import MAX_ITEMS, expanded_weight
+    from registry_core.config._limits import expanded_weight
 
     for key, value in names.items():
         try:
@@ -221,6 +228,31 @@ def _fresh_noted(value: Any, containers: set[int]) -> Any:
         made = set(value)
         containers.add(id(made))
         return made
+    return value
+
+
+class _Repeated(Exception):  # noqa: N818 - internal
+    """``_plain_once`` met a container a second time."""
+
+
+def _plain_once(value: Any, seen: dict[int, int]) -> Any:
+    """``_plain(value)``, raising ``_Repeated`` on meeting a container twice, and
+    ``TooLarge`` past ``MAX_ITEMS`` items (``seen[0]`` counts them)."""
+    t = type(value)
+    if t is dict or t is ConfigDict or t is list or t is tuple:
+        key = id(value)
+        if key in seen:
+            raise _Repeated
+        seen[key] = seen[0] = seen[0] + len(value)
+        if seen[0] > MAX_ITEMS:
+            raise TooLarge
+        if t is list:
+            return [_plain_once(v, seen) if type(v) in _NESTED else v for v in value]
+        if t is tuple:
+            return tuple([_plain_once(v, seen) if type(v) in _NESTED else v for v in value])
+        return {k: _plain_once(v, seen) if type(v) in _NESTED else v for k, v in dict.items(value)}
+    if t is set:
+        return set(value)
     return value
 
 
