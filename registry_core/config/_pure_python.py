@@ -264,9 +264,10 @@ class _Bases:
             if changed is None:
                 base_names = base.take()
             else:
-                base_names, shared = base.share(changed)
+                wanted = _base_names_of(node, changed)
+                base_names, shared = base.share(wanted)
                 frozen.append(shared)
-                apart.extend(v for k, v in base_names.items() if k not in changed)
+                apart.extend(v for k, v in base_names.items() if k not in wanted)
             self.values[module] = base_names
             before = set(self.names)
             try:
@@ -276,6 +277,13 @@ class _Bases:
             self.sources.append((frozenset(set(self.names) - before), base.entry.source))
         self.frozen = tuple(frozen)
         self.apart = tuple(apart)
+
+
+def _base_names_of(node: ast.ImportFrom, names: set[str]) -> set[str]:
+    """The names of the base ``node`` imports that the file's ``names`` are bound to."""
+    if any(alias.name == "*" for alias in node.names):
+        return names
+    return {alias.name for alias in node.names if (alias.asname or alias.name) in names}
 
 
 def _load_base(
