@@ -143,16 +143,14 @@ def _too_large(path: str, key: str) -> ConfigError:
 
 def skeleton_of(values: dict[Any, Any], memo: dict[int, Any]) -> dict[Any, Any]:
     """``skeleton(values)``, a mapping met twice described once (so shared parts cannot expand)."""
-    out: dict[Any, Any] = {}
-    for key, value in values.items():
+    out: dict[Any, Any] = dict.fromkeys(values)
+    for key, value in dict.items(values):
         if isinstance(value, dict):
             known = memo.get(id(value))
             if known is None:
                 memo[id(value)] = known = {}
                 known.update(skeleton_of(value, memo))
             out[key] = known
-        else:
-            out[key] = None
     return out
 
 
@@ -188,14 +186,25 @@ def _shares(value: Any, seen: set[int]) -> bool:
 
 
 def _fresh(value: Any) -> Any:
-    """A copy of ``value`` with every mapping a new ``ConfigDict``, as an importer sees it."""
+    """A copy of ``value`` with every mapping a new ``ConfigDict``, as an importer sees it.
+
+    (Each container is copied whole, then the containers in it replaced by their
+    copies: faster than building it item by item.)
+    """
     t = type(value)
     if t is dict or t is ConfigDict:
         out = dict.__new__(ConfigDict)
-        dict.update(out, {k: _fresh(v) if type(v) in _NESTED else v for k, v in dict.items(value)})
+        dict.update(out, value)
+        for k, v in dict.items(out):
+            if type(v) in _NESTED:
+                dict.__setitem__(out, k, _fresh(v))
         return out
     if t is list:
-        return [_fresh(v) if type(v) in _NESTED else v for v in value]
+        items = list(value)
+        for i, v in enumerate(items):
+            if type(v) in _NESTED:
+                items[i] = _fresh(v)
+        return items
     if t is tuple:
         return tuple([_fresh(v) if type(v) in _NESTED else v for v in value])
     if t is set:
@@ -210,17 +219,17 @@ def _fresh_noted(value: Any, containers: set[int]) -> Any:
     if t is dict or t is ConfigDict:
         out = dict.__new__(ConfigDict)
         containers.add(id(out))
-        dict.update(
-            out,
-            {
-                k: _fresh_noted(v, containers) if type(v) in _NESTED else v
-                for k, v in dict.items(value)
-            },
-        )
+        dict.update(out, value)
+        for k, v in dict.items(out):
+            if type(v) in _NESTED:
+                dict.__setitem__(out, k, _fresh_noted(v, containers))
         return out
     if t is list:
-        items = [_fresh_noted(v, containers) if type(v) in _NESTED else v for v in value]
+        items = list(value)
         containers.add(id(items))
+        for i, v in enumerate(items):
+            if type(v) in _NESTED:
+                items[i] = _fresh_noted(v, containers)
         return items
     if t is tuple:
         return tuple([_fresh_noted(v, containers) if type(v) in _NESTED else v for v in value])
@@ -246,11 +255,19 @@ def _plain_once(value: Any, seen: dict[int, int]) -> Any:
         seen[key] = seen[0] = seen[0] + len(value)
         if seen[0] > MAX_ITEMS:
             raise TooLarge
-        if t is list:
-            return [_plain_once(v, seen) if type(v) in _NESTED else v for v in value]
         if t is tuple:
             return tuple([_plain_once(v, seen) if type(v) in _NESTED else v for v in value])
-        return {k: _plain_once(v, seen) if type(v) in _NESTED else v for k, v in dict.items(value)}
+        if t is list:
+            items = list(value)
+            for i, v in enumerate(items):
+                if type(v) in _NESTED:
+                    items[i] = _plain_once(v, seen)
+            return items
+        out = dict(value)
+        for k, v in out.items():
+            if type(v) in _NESTED:
+                out[k] = _plain_once(v, seen)
+        return out
     if t is set:
         return set(value)
     return value
@@ -260,9 +277,17 @@ def _plain(value: Any) -> Any:
     """A copy of ``value`` (checked: nothing expands): new dicts, lists, tuples and sets."""
     t = type(value)
     if t is dict or t is ConfigDict:
-        return {k: _plain(v) if type(v) in _NESTED else v for k, v in dict.items(value)}
+        out = dict(value)
+        for k, v in out.items():
+            if type(v) in _NESTED:
+                out[k] = _plain(v)
+        return out
     if t is list:
-        return [_plain(v) if type(v) in _NESTED else v for v in value]
+        items = list(value)
+        for i, v in enumerate(items):
+            if type(v) in _NESTED:
+                items[i] = _plain(v)
+        return items
     if t is tuple:
         return tuple([_plain(v) if type(v) in _NESTED else v for v in value])
     if t is set:
