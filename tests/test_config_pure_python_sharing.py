@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from registry_core import load_config
+from registry_core import ConfigError, load_config
 
 READ_BASE = "from mmengine.config import read_base\nwith read_base():\n    from .base import *\n"
 
@@ -151,3 +151,22 @@ def test_a_base_changed_by_one_importer_is_unchanged_for_its_own_importers(
         assert load_config(tmp_path / "middle.py")["model"] == {"a": {"x": 2}, "l": [1]}
         assert load_config(tmp_path / "other.py") == PRISTINE
         assert load_config(tmp_path / "base.py") == PRISTINE
+
+
+def test_a_base_value_nested_too_deeply_is_a_config_error_for_its_importer(
+    tmp_path: Path,
+) -> None:
+    """A base holding a list nested 50,000 deep (made by a loop, so its evaluation does
+    not recurse): the file importing it got a raw ``RecursionError`` on main."""
+    write(
+        tmp_path,
+        {
+            "base.py": "import torch\nx = []\nfor i in range(50000):\n    x = [x]\n",
+            "child.py": READ_BASE + "y = 1\n",
+            "named.py": READ_BASE.replace("*", "x as z") + "z.append(1)\n",
+        },
+    )
+    for name in ("child.py", "named.py", "base.py"):
+        with pytest.raises(ConfigError, match="nested too deeply") as info:
+            load_config(tmp_path / name)
+        assert str(tmp_path / "base.py") in str(info.value), name

@@ -28,6 +28,7 @@ from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, Final
 
     from registry_core.config import _cache
@@ -83,19 +84,27 @@ class Loaded:
         if view is None:
             self._check()
             containers: set[int] = set()
-            self.view = view = (
-                {k: _fresh_noted(v, containers) for k, v in self.names.items()},
-                frozenset(containers),
-            )
+            made = self._copies(lambda v: _fresh_noted(v, containers), self.names)
+            self.view = view = (made, frozenset(containers))
         names, frozen = view
         if not changed.isdisjoint(names):
-            names = {k: _fresh(v) if k in changed else v for k, v in names.items()}
+            names = {**names, **self._copies(_fresh, {k: names[k] for k in changed & names.keys()})}
         return names, frozen
 
     def take(self) -> dict[str, Any]:
         """The names, each a fresh copy (for a file whose code runs: it may change any)."""
         self._check()
-        return {k: _fresh(v) for k, v in self.names.items()}
+        return self._copies(_fresh, self.names)
+
+    def _copies(self, copy: Callable[[Any], Any], values: dict[str, Any]) -> dict[str, Any]:
+        """``copy`` of each value, refusing one nested too deeply to copy."""
+        out: dict[str, Any] = {}
+        for key, value in values.items():
+            try:
+                out[key] = copy(value)
+            except RecursionError:
+                raise _too_large(self.entry.source.file, key) from None
+        return out
 
     def _check(self) -> None:
         if not self.checked:
@@ -117,11 +126,11 @@ class Loaded:
                 continue
             if type(value) not in _DATA and (is_marker(value) or isinstance(value, not_data)):
                 continue
-            if checked or id(value) in apart:
-                out[key] = _plain(value)
-                continue
-            try:  # the first use: one pass copies, and refuses what copying apart expands
-                try:
+            try:
+                if checked or id(value) in apart:
+                    out[key] = _plain(value)
+                    continue
+                try:  # the first use: one pass copies, and refuses what copying apart expands
                     out[key] = _plain_once(value, {0: 0})
                 except _Repeated:  # a container met twice: copied, its expansion checked
                     out[key] = copy_tree(value, shared=True)
