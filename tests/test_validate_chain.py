@@ -104,6 +104,12 @@ class Filled:
         self.loss = Keep(cfg=loss)
 
 
+@CHAIN.register_module()
+class Listed:
+    def __init__(self, items: list) -> None:
+        self.items = [CHAIN.build(item) for item in items]
+
+
 class Keep:
     def __init__(self, cfg: dict) -> None:
         self.inner = CHAIN.build(cfg, default_args=dict(alpha=0.5))
@@ -115,6 +121,10 @@ def test_handed_on_by_position_or_keyword_and_what_the_builder_passes() -> None:
         with pytest.raises(TypeError, match="alpha"):
             CHAIN.build(cfg)
         assert issues(cfg) == [("loss.alpha", "error")]
+    # built in a comprehension: each item of the list
+    with pytest.raises(TypeError, match="alpha"):
+        CHAIN.build(dict(type="Listed", items=[dict(type="Aug")]))
+    assert issues(dict(type="Listed", items=[dict(type="Aug")])) == [("items[0].alpha", "error")]
     CHAIN.build(dict(type="Filled", loss=dict(type="Aug")))  # Keep passes alpha
     assert CHAIN.validate(dict(type="Filled", loss=dict(type="Aug"))).ok
 

@@ -180,6 +180,11 @@ class Reader:
         """Record what each call inside ``node`` does to a place of the section."""
         import ast
 
+        for inner in ast.walk(node):  # [R.build(a) for a in x]: ``a`` is each item of x
+            if isinstance(inner, ast.comprehension) and isinstance(inner.target, ast.Name):
+                path = self._path(inner.iter)
+                if path is not None:
+                    self.names[inner.target.id] = (*path, EACH)
         for call in _calls(node):
             func = call.func
             if isinstance(func, ast.Attribute):
