@@ -167,8 +167,8 @@ def _placed(
             type_ = target.default_types[0]
         else:
             continue
-        cls = class_of(type_) if isinstance(type_, str) else None
-        if cls is None:
+        cls = class_of(type_) if isinstance(type_, str) else type_
+        if not isinstance(cls, type):
             continue
         inner = {**value, key: _value_at(context, parts[:depth])}
         found = _through(cls, (key, *parts[depth:]), inner, class_of, hops - 1)

@@ -442,6 +442,8 @@ def _class_of(registry: Registry[Any], key: str) -> type | None:
             obj = next(iter(found.values())) if len(found) == 1 else None
     except Exception:  # not followed: the missing argument stays a warning
         return None
+    finally:
+        CACHE.sync()  # a lookup may have loaded a plugin
     return obj if isinstance(obj, type) else None
 
 
