@@ -228,9 +228,12 @@ def _value_at(context: Mapping[str, Any] | None, path: tuple[Any, ...]) -> Any:
 
 def _positional(cls: type, index: int) -> str | None:
     """The name of ``cls``'s constructor parameter at ``index`` (after ``self``)."""
-    code = getattr(getattr(cls, "__init__", None), "__code__", None)
-    if code is None:
+    import types
+
+    init = next((c.__dict__["__init__"] for c in cls.__mro__ if "__init__" in c.__dict__), None)
+    if not isinstance(init, types.FunctionType):
         return None
+    code = init.__code__
     names = code.co_varnames[1 : code.co_argcount]
     return names[index] if index < len(names) else None
 
@@ -274,10 +277,17 @@ def _read_source(init: Any) -> _Read | None:
     import ast
     import inspect
     import textwrap
+    import types
 
-    namespace = getattr(init, "__globals__", None)
-    if not isinstance(namespace, dict):
+    if not isinstance(init, types.FunctionType):
         return None
+    try:
+        init = inspect.unwrap(init)  # a decorated constructor: the source getsource reads
+    except ValueError:  # wrapped in a cycle
+        return None
+    if not isinstance(init, types.FunctionType):
+        return None  # a slot wrapper, a builtin, something stranger: nothing to read
+    namespace = init.__globals__
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
     except (OSError, TypeError, SyntaxError, ValueError):
@@ -285,10 +295,10 @@ def _read_source(init: Any) -> _Read | None:
     function = tree.body[0] if tree.body else None
     if not isinstance(function, ast.FunctionDef):
         return None
-    defaults = dict(getattr(init, "__kwdefaults__", None) or {})
-    code = getattr(init, "__code__", None)
-    values = getattr(init, "__defaults__", None) or ()
-    if code is not None and values:
+    defaults = dict(init.__kwdefaults__ or {})
+    code = init.__code__
+    values = init.__defaults__ or ()
+    if values:
         names = code.co_varnames[: code.co_argcount]
         defaults.update(zip(names[len(names) - len(values) :], values, strict=True))
     return _Read(read_parameters(function), defaults, namespace, _bound(function))
