@@ -283,7 +283,7 @@ def _read_source(init: Any) -> _Read | None:
         return None
     try:
         init = inspect.unwrap(init)  # a decorated constructor: the source getsource reads
-    except ValueError:  # wrapped in a cycle
+    except Exception:  # wrapped in a cycle, or a strange __wrapped__: not followed
         return None
     if not isinstance(init, types.FunctionType):
         return None  # a slot wrapper, a builtin, something stranger: nothing to read
