@@ -81,6 +81,27 @@ def test_a_node_built_three_constructors_away_without_its_argument_is_an_error()
 
 
 @CHAIN.register_module()
+class Assigned:
+    def __init__(self, train_cfg: dict, pre: dict | None = None) -> None:
+        pre = pre or {}
+        pre.setdefault("type", "Pre")
+        if "batch_augments" not in pre:  # a condition the reader does not weigh
+            pre["batch_augments"] = train_cfg
+        self.pre = CHAIN.build(pre)
+
+
+def test_an_entry_set_by_assignment_is_followed_unless_the_config_has_it() -> None:
+    node = dict(augments=[dict(type="Aug")])
+    cfg = dict(type="Assigned", train_cfg=node)
+    with pytest.raises(TypeError, match="alpha"):
+        CHAIN.build(copy.deepcopy(cfg))
+    assert issues(cfg) == [("train_cfg.augments[0].alpha", "error")]
+    own = dict(type="Assigned", train_cfg=node, pre=dict(batch_augments=dict(augments=[])))
+    CHAIN.build(copy.deepcopy(own))
+    assert issues(own) == [("train_cfg.augments[0].alpha", "warning")]
+
+
+@CHAIN.register_module()
 class Wrap:
     def __init__(self, cfg: dict) -> None:
         self.inner = CHAIN.build(cfg)

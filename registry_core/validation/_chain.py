@@ -152,15 +152,17 @@ def _placed(
     that are then built through a registry."""
     if context is None:
         return None
-    for holder, key, absent in rule.placed:
+    for holder, key, _absent in rule.placed:
         target = _rule_at(read.rule, holder)
         if target is None or target.registry is None or FIRST in target.given:
             continue
         if key in target.consumed:
             continue
         value = _holder_value(read, holder, target, context)
-        if value is None or (absent and key in value) or "_scope_" in value:
-            continue  # not known, or the entry is not the one built
+        if value is None or key in value or "_scope_" in value:
+            # not known; or the config has the entry already: a setdefault keeps it, and
+            # an assignment the reader cannot tell is unconditional might not replace it
+            continue
         if "type" in value:
             type_ = value["type"]
         elif len(target.default_types) == 1:
