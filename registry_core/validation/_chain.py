@@ -24,8 +24,10 @@ the reader (``_reader``; parsed, never run) once and remembered:
 
 At most :data:`MAX_HOPS` constructors deep. Wherever a step cannot be followed for sure
 (a name that is no class, a config value that is not known, a type that does not resolve,
-keys updated from something the reader cannot read), the answer is ``None``: the missing
-argument stays a warning.
+keys updated from something the reader cannot read, a config that already has the entry
+the constructor would set), the answer is ``None``: the missing argument stays a warning.
+Conditions are not weighed, as for the constructor's own builds: a class the constructor
+hands the config to, or builds it in, is taken to be reached.
 """
 
 from __future__ import annotations
