@@ -22,11 +22,11 @@ the config's default scope): a mistake the build tolerates is no mistake. Each k
 mutant is then validated as a whole config; it is *caught* when an issue of severity
 ``error`` is at the mutated path (for a removed argument: the node's path plus the
 argument). A nested node's missing argument is a warning by design (SPEC section 10: the
-code that builds it may pass it) unless its parent's constructor is seen building it
-through a registry, so the table also counts warnings at the path. The last column is
-whether the whole-config JSON Schema (``config_schema(whole=True)``, as ``check-jsonschema``
-uses it) rejects the mutant dumped to JSON: a schema cannot see a nested node's missing
-argument (a warning), nor a str where only a docstring or a default says int.
+code that builds it may pass it) unless its parent's constructor, or one it hands the config
+on to, is seen building it through a registry, so the table also counts warnings at the path.
+The last column is whether the whole-config JSON Schema (``config_schema(whole=True)``, as
+``check-jsonschema`` uses it) rejects the mutant dumped to JSON: a schema cannot see a nested
+node's missing argument (a warning), nor a str where only a docstring or a default says int.
 
 The script exits 0 whatever the figures.
 """
