@@ -36,7 +36,7 @@ from registry_core.errors import ConfigError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from typing import Any, TypeAlias
+    from typing import Any, Final, TypeAlias
 
     #: A file read: its stat, its text and its syntax tree.
     Read: TypeAlias = tuple[_cache.Stat, str, ast.Module]
@@ -147,13 +147,27 @@ def _read_base_block(file: str, body: list[ast.stmt]) -> tuple[ast.With | None, 
     return None, body
 
 
+#: Path parts after which the folder above is not the parent folder's name.
+_NOT_NORMAL: Final = frozenset({os.curdir, os.pardir, ""})
+
+
+def _is_normal(folder: str) -> bool:
+    """Whether ``folder`` is as ``os.path.normpath`` writes it (no ``.``, ``..`` or ``//``)."""
+    if os.altsep and os.altsep in folder:
+        return False
+    return _NOT_NORMAL.isdisjoint(folder.split(os.sep)[1:])
+
+
 def _base_path(file: str, node: ast.ImportFrom) -> str:
     module = node.module or ""
-    if node.level:  # ``file`` is absolute and normal: going up is taking the folder
+    if node.level:
         folder = os.path.dirname(file)
-        for _ in range(node.level - 1):
-            folder = os.path.dirname(folder)
-        return os.path.join(folder, *module.split(".")) + ".py"
+        if _is_normal(folder):  # going up is taking the folder
+            for _ in range(node.level - 1):
+                folder = os.path.dirname(folder)
+            return os.path.join(folder, *module.split(".")) + ".py"
+        parts = [os.pardir] * (node.level - 1) + module.split(".")
+        return os.path.normpath(os.path.join(folder, *parts) + ".py")
     package, _, rest = module.partition(".")
     if not rest:
         raise _error(
