@@ -29,7 +29,7 @@ import os
 
 from registry_core.config import _cache
 from registry_core.config._failures import EvalFailure, UnsafeConstruct, Unshared
-from registry_core.config._pure_python_loaded import Loaded, cached, clear, put, skeleton_of
+from registry_core.config._pure_python_loaded import Loaded, cached, clear, put
 from registry_core.config._sources import SourceNode
 from registry_core.errors import ConfigError
 
@@ -228,12 +228,10 @@ def load(path: str, trusted: bool, chain: tuple[str, ...] = (), read: Read | Non
             names, own_imported = _evaluate(path, text, body, bases)
     imported = bases.imported | own_imported
     kept = {k: v for k, v in names.items() if k[:2] != "__"}
-    own = {k: v for k, v in kept.items() if k in own_names}
-    try:
-        shape = skeleton_of(own, {})
-    except RecursionError:
-        raise ConfigError(f"{path}: a value is nested too deeply to load", file=path) from None
-    source = SourceNode(path, shape, writes, bases.sources)
+    # the file's own values stand for their skeleton: ``names`` never changes once
+    # loaded (importers and ``config`` get copies); only mappings are kept
+    own = {k: v if isinstance(v, dict) else None for k, v in kept.items() if k in own_names}
+    source = SourceNode(path, own, writes, bases.sources)
     entry = _cache.Entry({}, source, (stat, *bases.files), {}, ())
     loaded = Loaded(kept, entry, frozenset(imported), bases.apart)
     put(key, loaded)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from registry_core.config import _cache
 
-__all__ = ["Loaded", "cached", "clear", "put", "skeleton_of"]
+__all__ = ["Loaded", "cached", "clear", "put"]
 
 #: Names MMEngine leaves out of the config besides the imported ones.
 _DROPPED: Final = frozenset({"LazyObject"})
@@ -148,19 +148,6 @@ def _too_large(path: str, key: str) -> ConfigError:
         "cannot be that large",
         file=path,
     )
-
-
-def skeleton_of(values: dict[Any, Any], memo: dict[int, Any]) -> dict[Any, Any]:
-    """``skeleton(values)``, a mapping met twice described once (so shared parts cannot expand)."""
-    out: dict[Any, Any] = dict.fromkeys(values)
-    for key, value in dict.items(values):
-        if isinstance(value, dict):
-            known = memo.get(id(value))
-            if known is None:
-                memo[id(value)] = known = {}
-                known.update(skeleton_of(value, memo))
-            out[key] = known
-    return out
 
 
 def _check_apart(path: str, names: dict[str, Any]) -> None:

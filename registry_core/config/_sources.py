@@ -1,8 +1,9 @@
 """Which file set a config path: the record behind ``Config.source_of``.
 
 Every loaded file leaves a ``SourceNode``: its file name, the *skeleton* of
-its own values (their mapping keys, nested, before merging), the paths it
-changed inside its bases (``_base_.model.depth = 101``, ``del _base_.x``),
+its own values (their mapping keys, nested, before merging; or the values
+themselves when nothing changes them later: only their mapping keys are
+read), the paths it changed inside its bases (``_base_.model.depth = 101``, ``del _base_.x``),
 and the nodes of its bases with the top-level keys each gave. A path was set
 by the last file in the inheritance order whose own values or changes reach
 it; a path into a list or tuple stops at the list, which one file set.
@@ -43,7 +44,7 @@ class SourceNode:
     def __init__(
         self,
         file: str,
-        skeleton: Skeleton,
+        skeleton: dict[Any, Any],
         writes: Iterable[Path] = (),
         bases: Iterable[tuple[frozenset[Any], SourceNode]] = (),
     ) -> None:
@@ -69,15 +70,13 @@ class SourceNode:
                 return node.file
 
     def _sets(self, parts: Path) -> bool:
-        level: Skeleton | None = self.skeleton
+        level: Any = self.skeleton  # a skeleton, or values: only mappings are walked
         for part in parts:
-            if level is None:
-                break
             if part not in level:
                 level = None
                 break
             level = level[part]
-            if level is None:
+            if not isinstance(level, dict):
                 return True
         else:
             return True
