@@ -9,6 +9,8 @@ value shared and evaluate the file again on copies, so that the result is MMEngi
 (each importer its own values) and the base, loaded again or imported by another
 file, is unchanged. Each case below changes a shared value in a way the first look
 does not see; without the evaluator's check the second round reads the changed base.
+A name written at a path is copied along that path only (the mappings on it, and the
+value at its end): the cases at the end check its other parts are still shared safely.
 """
 
 from __future__ import annotations
@@ -93,6 +95,24 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "clear through an alias": (
         "q = pipeline\nq.clear()\n",
         {"pipeline": [], "q": []},
+    ),
+    # a name written at one path is copied along that path only (round 3): its
+    # other parts stay shared, and a change to them is still found
+    "a part beside the path written, changed through an alias": (
+        "model.update(a=dict(x=2))\nl = model.l\nl.append(5)\n",
+        {"model": {"a": {"x": 2}, "l": [1, 5]}, "l": [1, 5]},
+    ),
+    "two paths written under one name": (
+        "model.a.y = 1\nmodel.l.append(3)\n",
+        {"model": {"a": {"x": 1, "y": 1}, "l": [1, 3]}},
+    ),
+    "a mapping merged from a name (paths not seen)": (
+        "extra = dict(a=dict(z=1))\nmodel.update(extra)\n",
+        {"model": {"a": {"x": 1, "z": 1}, "l": [1]}, "extra": {"a": {"z": 1}}},
+    ),
+    "a path written inside a list": (
+        "pipeline[0]['type'] = 'B'\n",
+        {"pipeline": [{"type": "B"}]},
     ),
 }
 

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
     #: A file read: its stat, its text and its syntax tree.
     Read: TypeAlias = tuple[_cache.Stat, str, ast.Module]
+    #: A path of keys inside a value.
+    Path: TypeAlias = tuple[Any, ...]
 
 __all__ = ["cached", "clear", "detect", "is_pure_python", "load", "load_entry"]
 
@@ -262,9 +264,10 @@ class _Bases:
             self.imported |= base.imported
             self.files.extend(f for f in base.entry.files if f not in self.files)
 
-    def bind(self, changed: set[str] | None) -> None:
-        """Bind the bases' names: shared, but for those in ``changed``; all fresh
-        copies when ``changed`` is ``None``."""
+    def bind(self, changed: dict[str, list[Path]] | None) -> None:
+        """Bind the bases' names: shared, but for those in ``changed`` (copied along
+        the paths the code writes, see ``Loaded.share``); all fresh copies when
+        ``changed`` is ``None``."""
         from registry_core.config._pure_python_eval import bind_base
 
         self.names: dict[str, Any] = {}
@@ -291,11 +294,16 @@ class _Bases:
         self.apart = tuple(apart)
 
 
-def _base_names_of(node: ast.ImportFrom, names: set[str]) -> set[str]:
-    """The names of the base ``node`` imports that the file's ``names`` are bound to."""
+def _base_names_of(node: ast.ImportFrom, names: dict[str, list[Path]]) -> dict[str, list[Path]]:
+    """``names`` (the file's, with what it writes under each) as the names of the base
+    ``node`` imports that they are bound to."""
     if any(alias.name == "*" for alias in node.names):
         return names
-    return {alias.name for alias in node.names if (alias.asname or alias.name) in names}
+    return {
+        alias.name: names[alias.asname or alias.name]
+        for alias in node.names
+        if (alias.asname or alias.name) in names
+    }
 
 
 def _load_base(

@@ -76,10 +76,13 @@ class Loaded:
         # the names as importers see them, and the containers in them: made once
         self.view: tuple[dict[str, Any], frozenset[int]] | None = None
 
-    def share(self, changed: set[str] | frozenset[str]) -> tuple[dict[str, Any], frozenset[int]]:
+    def share(
+        self, changed: dict[str, list[tuple[Any, ...]]]
+    ) -> tuple[dict[str, Any], frozenset[int]]:
         """The names for an importer whose code changes the values of ``changed`` in
-        place: those as fresh copies, the others shared by every importer; and the
-        identities of the shared containers, which no importer may change."""
+        place, at the paths given (``()``: anywhere): the mappings along those paths
+        fresh copies, and the values at their ends, the rest shared by every importer;
+        and the identities of the shared containers, which no importer may change."""
         view = self.view
         if view is None:
             self._check()
@@ -87,8 +90,9 @@ class Loaded:
             made = self._copies(lambda v: _fresh_noted(v, containers), self.names)
             self.view = view = (made, frozenset(containers))
         names, frozen = view
-        if not changed.isdisjoint(names):
-            names = {**names, **self._copies(_fresh, {k: names[k] for k in changed & names.keys()})}
+        if not changed.keys().isdisjoint(names):
+            mine = {k: (names[k], changed[k]) for k in changed.keys() & names.keys()}
+            names = {**names, **self._copies(_fresh_along, mine)}
         return names, frozen
 
     def take(self) -> dict[str, Any]:
@@ -206,6 +210,23 @@ def _fresh(value: Any) -> Any:
     if t is set:
         return set(value)
     return value
+
+
+def _fresh_along(value_and_paths: tuple[Any, list[tuple[Any, ...]]]) -> Any:
+    """A value of a view changed at the paths given: the mappings along them copied,
+    the values at their ends ``_fresh`` copies, all else shared (the view's)."""
+    value, paths = value_and_paths
+    if type(value) is not ConfigDict or () in paths:  # (a view's mappings are ConfigDicts)
+        return _fresh(value)
+    out = dict.__new__(ConfigDict)
+    dict.update(out, value)
+    below: dict[Any, list[tuple[Any, ...]]] = {}
+    for path in paths:
+        below.setdefault(path[0], []).append(path[1:])
+    for key, rest in below.items():
+        if dict.__contains__(out, key):
+            dict.__setitem__(out, key, _fresh_along((dict.__getitem__(out, key), rest)))
+    return out
 
 
 def _fresh_noted(value: Any, containers: set[int]) -> Any:

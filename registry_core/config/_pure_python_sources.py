@@ -147,14 +147,23 @@ def _value(node: ast.expr, at: Path, writes: set[Path]) -> None:
         writes.add(at)
 
 
-def changed_in_place(body: list[ast.stmt], writes: set[Path]) -> set[str]:
-    """The top-level names whose values ``body`` is seen to change in place: the first
-    name of each path it writes (``writes``, from ``own_names_and_writes``), and those
-    of augmented assignments (``x += [...]`` extends the list ``x``). A change made
-    another way (through another name, inside an expression) is not seen here: the
-    evaluator refuses it on a shared value (``PurePythonEvaluator.frozen``)."""
-    changed = {path[0] for path in writes if path and type(path[0]) is str}
+def changed_in_place(body: list[ast.stmt], writes: set[Path]) -> dict[str, list[Path]]:
+    """The top-level names whose values ``body`` is seen to change in place, each with
+    where: the rest of each path it writes under the name (``writes``, from
+    ``own_names_and_writes``; ``()``: anywhere in the value, as for an augmented
+    assignment, ``x += [...]`` extending the list ``x``). A change made another way
+    (through another name, inside an expression) is not seen here: the evaluator
+    refuses it on a shared value (``PurePythonEvaluator.frozen``).
+
+    >>> body = ast.parse("m.update(a=dict(b=1))\\nx += [1]\\n").body
+    >>> changed_in_place(body, own_names_and_writes(body)[1])
+    {'m': [('a', 'b')], 'x': [()]}
+    """
+    changed: dict[str, list[Path]] = {}
+    for path in writes:
+        if path and type(path[0]) is str:
+            changed.setdefault(path[0], []).append(path[1:])
     for statement in body:
         if type(statement) is ast.AugAssign and type(statement.target) is ast.Name:
-            changed.add(statement.target.id)
+            changed.setdefault(statement.target.id, []).append(())
     return changed
