@@ -21,6 +21,7 @@ import time
 from collections import OrderedDict
 
 from registry_core.config._merge import copy_tree
+from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -51,8 +52,6 @@ def read_text(path: str) -> tuple[Stat, str]:
     Raises:
         ConfigError: the file cannot be read, or is not UTF-8.
     """
-    from registry_core.errors import ConfigError
-
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:  # the stat of the file read, and its bytes at once (a text file's reader is slower)
@@ -146,7 +145,6 @@ class Entry:
             return False
         if self.scopes:
             from registry_core.config._scope_path import find_scope_config
-            from registry_core.errors import ConfigError
 
             for entry, resolved in self.scopes:
                 try:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from stat import S_ISREG
 
-from registry_core.config import _cache
+from registry_core.config import _cache, _pure_python
 from registry_core.config._configdict import ConfigDict
 from registry_core.config._file_values import (
     copy_own,
@@ -153,8 +153,6 @@ def load_file(
         call.loaded[path] = entry
         return entry, entry.take()
     if path.endswith(".py") and not chain:
-        from registry_core.config import _pure_python
-
         known = _pure_python.cached(path, trusted)
         if known is not None:
             return known.entry, known.config()
@@ -162,8 +160,6 @@ def load_file(
     stat, raw = _read(path)
     tree = None
     if fmt.python:
-        from registry_core.config import _pure_python
-
         tree, pure = _pure_python.detect(path, raw)
         if pure and tree is not None:  # MMEngine reads it as pure-Python: no {{ }}, no _base_
             return _pure_python.load_entry(path, trusted, chain, (stat, raw, tree))

@@ -29,7 +29,16 @@ import os
 
 from registry_core.config import _cache
 from registry_core.config._failures import EvalFailure, UnsafeConstruct, Unshared
+from registry_core.config._pure_python_eval import (
+    NotMMEngine,
+    PurePythonEvaluator,
+    bind_base,
+    hoist_imports,
+    is_builtin_module,
+)
 from registry_core.config._pure_python_loaded import Loaded, cached, clear, put
+from registry_core.config._pure_python_sources import changed_in_place, own_names_and_writes
+from registry_core.config._python import failure_error, parse
 from registry_core.config._sources import SourceNode
 from registry_core.errors import ConfigError
 
@@ -63,8 +72,6 @@ def is_pure_python(tree: ast.Module) -> bool:
 def _decides(nodes: Iterable[ast.AST]) -> bool | None:
     """Whether the first of ``nodes`` that decides makes the file pure-Python; ``None``
     when none decides."""
-    from registry_core.config._pure_python_eval import is_builtin_module
-
     for node in nodes:
         kind = type(node)
         if kind is ast.Assign:
@@ -94,8 +101,6 @@ def detect(path: str, text: str) -> tuple[ast.Module | None, bool]:
     """Whether ``text`` is a pure-Python config, and its syntax tree if it was parsed to know."""
     if not _mentions_import(text):
         return None, False
-    from registry_core.config._python import parse
-
     tree = parse(path, text)
     return tree, is_pure_python(tree)
 
@@ -205,15 +210,11 @@ def load(path: str, trusted: bool, chain: tuple[str, ...] = (), read: Read | Non
         known = cached(path, trusted)
         if known is not None:
             return known
-        from registry_core.config._python import parse
-
         stat, text = _cache.read_text(path)
         tree = parse(path, text)
     else:
         stat, text, tree = read
     block, body = _read_base_block(path, list(tree.body))
-    from registry_core.config._pure_python_sources import changed_in_place, own_names_and_writes
-
     own_names, writes = own_names_and_writes(body)
     bases = _Bases(path, chain, trusted, block)
     if trusted:
@@ -232,7 +233,7 @@ def load(path: str, trusted: bool, chain: tuple[str, ...] = (), read: Read | Non
     kept = {k: v for k, v in names.items() if k[:2] != "__"}
     # the file's own values stand for their skeleton: ``names`` never changes once
     # loaded (importers and ``config`` get copies); only mappings are kept
-    own = {k: v if isinstance(v, dict) else None for k, v in kept.items() if k in own_names}
+    own = {k: v if isinstance(v := kept[k], dict) else None for k in own_names if k in kept}
     source = SourceNode(path, own, writes, bases.sources)
     entry = _cache.Entry({}, source, (stat, *bases.files), {}, ())
     loaded = Loaded(kept, entry, frozenset(imported), bases.apart)
@@ -268,8 +269,6 @@ class _Bases:
         """Bind the bases' names: shared, but for those in ``changed`` (copied along
         the paths the code writes, see ``Loaded.share``); all fresh copies when
         ``changed`` is ``None``."""
-        from registry_core.config._pure_python_eval import bind_base
-
         self.names: dict[str, Any] = {}
         self.values: dict[str, dict[str, Any]] = {}
         self.sources: list[tuple[frozenset[Any], SourceNode]] = []
@@ -282,7 +281,10 @@ class _Bases:
                 wanted = _base_names_of(node, changed)
                 base_names, shared = base.share(wanted)
                 frozen.append(shared)
-                apart.extend(v for k, v in base_names.items() if k not in wanted)
+                if wanted:
+                    apart.extend(v for k, v in base_names.items() if k not in wanted)
+                else:
+                    apart.extend(base_names.values())
             self.values[module] = base_names
             before = set(self.names)
             try:
@@ -331,13 +333,6 @@ def _load_base(
 def _evaluate(
     path: str, text: str, body: list[ast.stmt], bases: _Bases
 ) -> tuple[dict[str, Any], set[str]]:
-    from registry_core.config._pure_python_eval import (
-        NotMMEngine,
-        PurePythonEvaluator,
-        hoist_imports,
-    )
-    from registry_core.config._python import failure_error
-
     names = bases.names
     evaluator = PurePythonEvaluator(names, bases.values, bases.frozen)
     try:

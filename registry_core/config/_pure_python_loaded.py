@@ -23,7 +23,9 @@ import types
 from registry_core.config._configdict import ConfigDict
 from registry_core.config._failures import EvalFailure
 from registry_core.config._limits import MAX_ITEMS
+from registry_core.config._markers import is_marker
 from registry_core.config._merge import TooLarge, copy_tree
+from registry_core.config._pure_python_eval import ReadBase, RealImport
 from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False
@@ -40,6 +42,8 @@ _DROPPED: Final = frozenset({"LazyObject"})
 #: Values that are not config data: modules and functions (trusted=True), and what
 #: the safe evaluation binds for the standard library's imports.
 _NOT_DATA: Final = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
+#: Values left out of the config (with the markers of ``copy``).
+_NOT_CONFIG: Final = (*_NOT_DATA, ReadBase, RealImport)
 #: Types of config data (``config`` looks no further at their values).
 _DATA: Final = frozenset({dict, ConfigDict, list, tuple, str, int, float, bool, type(None)})
 #: What ``_fresh`` and ``_plain`` copy (any other value is kept as it is, without a call).
@@ -117,18 +121,13 @@ class Loaded:
 
     def config(self) -> dict[str, Any]:
         """The config: the names less the imported ones, modules and functions (a fresh copy)."""
-        from registry_core.config._markers import is_marker
-        from registry_core.config._pure_python_eval import ReadBase, RealImport
-
-        not_data = (*_NOT_DATA, ReadBase, RealImport)
-
         out: dict[str, Any] = {}
         apart = {id(v) for v in self.apart}
         checked = self.checked
         for key, value in self.names.items():
             if key in self.imported or key in _DROPPED:
                 continue
-            if type(value) not in _DATA and (is_marker(value) or isinstance(value, not_data)):
+            if type(value) not in _DATA and (is_marker(value) or isinstance(value, _NOT_CONFIG)):
                 continue
             try:
                 if checked or id(value) in apart:
