@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["ConfigDict"]
 
 _MISSING: Any = object()
+#: Types ``_hook`` keeps as they are, checked first.
+_PLAIN: Any = frozenset({str, int, float, bool, type(None)})
 
 
 class ConfigDict(dict):  # type: ignore[type-arg]
@@ -39,6 +41,12 @@ class ConfigDict(dict):  # type: ignore[type-arg]
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if not kwargs and len(args) == 1 and type(args[0]) is dict:  # most: ConfigDict(d)
+            dict.update(self, args[0])  # then only the values ``_hook`` changes replaced
+            for key, value in dict.items(self):
+                if type(value) not in _PLAIN and isinstance(value, (dict, list, tuple)):
+                    dict.__setitem__(self, key, self._hook(value))
+            return
         super().__init__()
         for arg in args:
             if not arg:
