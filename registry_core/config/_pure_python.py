@@ -230,7 +230,7 @@ def load(path: str, trusted: bool, chain: tuple[str, ...] = (), read: Read | Non
             bases.bind(None)
             names, own_imported = _evaluate(path, text, body, bases)
     imported = bases.imported | own_imported
-    kept = {k: v for k, v in names.items() if k[:2] != "__"}
+    kept = _without_dunders(names)
     # the file's own values stand for their skeleton: ``names`` never changes once
     # loaded (importers and ``config`` get copies); only mappings are kept
     own = {k: v if isinstance(v := kept[k], dict) else None for k in own_names if k in kept}
@@ -281,10 +281,10 @@ class _Bases:
                 wanted = _base_names_of(node, changed)
                 base_names, shared = base.share(wanted)
                 frozen.append(shared)
-                if wanted:
-                    apart.extend(v for k, v in base_names.items() if k not in wanted)
-                else:
+                if wanted.keys().isdisjoint(base_names):
                     apart.extend(base_names.values())
+                else:
+                    apart.extend(v for k, v in base_names.items() if k not in wanted)
             self.values[module] = base_names
             before = set(self.names)
             try:
@@ -328,6 +328,14 @@ def _load_base(
             "import in `with read_base():`",
         )
     return load(base_path, trusted, (*chain, path))
+
+
+def _without_dunders(names: dict[str, Any]) -> dict[str, Any]:
+    """``names`` less those of the form ``__name__`` (``names`` itself when it has
+    none, as is usual: found with one search of the names joined, not a step per name)."""
+    if "\n__" not in "\n" + "\n".join(names):
+        return names
+    return {k: v for k, v in names.items() if k[:2] != "__"}
 
 
 def _evaluate(

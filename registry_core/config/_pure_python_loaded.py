@@ -124,8 +124,9 @@ class Loaded:
         out: dict[str, Any] = {}
         apart = {id(v) for v in self.apart}
         checked = self.checked
+        skipped = self.imported | _DROPPED
         for key, value in self.names.items():
-            if key in self.imported or key in _DROPPED:
+            if key in skipped:
                 continue
             if type(value) not in _DATA and (is_marker(value) or isinstance(value, _NOT_CONFIG)):
                 continue
