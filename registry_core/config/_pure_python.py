@@ -172,7 +172,9 @@ def _base_path(file: str, node: ast.ImportFrom) -> str:
         if _is_normal(folder):  # going up is taking the folder
             for _ in range(node.level - 1):
                 folder = os.path.dirname(folder)
-            return os.path.join(folder, *module.split(".")) + ".py"
+            # (os.path.join's result: the parts are names, and only a root ends in a separator)
+            sep = "" if folder.endswith(os.sep) else os.sep
+            return f"{folder}{sep}{module.replace('.', os.sep)}.py"
         parts = [os.pardir] * (node.level - 1) + module.split(".")
         return os.path.normpath(os.path.join(folder, *parts) + ".py")
     package, _, rest = module.partition(".")
