@@ -288,12 +288,17 @@ class _Bases:
                 else:
                     apart.extend(v for k, v in base_names.items() if k not in wanted)
             self.values[module] = base_names
-            before = set(self.names)
+            # the names this base binds first (no earlier base bound them)
+            if any(alias.name == "*" for alias in node.names):
+                gained = base_names.keys() - self.names.keys()
+            else:
+                bound = {alias.asname or alias.name for alias in node.names}
+                gained = bound - self.names.keys()
             try:
                 bind_base(self.names, module, base_names, node)
             except EvalFailure as failure:
                 raise _error(self.path, node, failure.message) from None
-            self.sources.append((frozenset(set(self.names) - before), base.entry.source))
+            self.sources.append((frozenset(gained), base.entry.source))
         self.frozen = tuple(frozen)
         self.apart = tuple(apart)
 
