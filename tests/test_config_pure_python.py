@@ -341,6 +341,22 @@ def test_source_of_names_the_file_that_set_a_path(corpus: Path) -> None:
     assert cfg.source_of("visualizer") == str(corpus / "_base_/default_runtime.py")
 
 
+def test_source_of_survives_pickling_without_a_second_copy_of_the_values(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """The source record of a pure-Python file holds the file's own values (issue 18,
+    third round: no skeleton built at load); pickled, it is their keys only, so a
+    pickled Config does not carry its values twice."""
+    cfg = load_config(corpus / "resnet/resnet50.py")
+    twin = pickle.loads(pickle.dumps(cfg))
+    for path in ("param_scheduler", "model.backbone.depth", "model.neck", "visualizer"):
+        assert twin.source_of(path) == cfg.source_of(path), path
+    (tmp_path / "big.py").write_text("import torch\nmodel = dict(w=list(range(20000)))\n")
+    big = load_config(tmp_path / "big.py")
+    assert len(pickle.dumps(big)) < 1.5 * len(pickle.dumps(dict(big)))
+    assert pickle.loads(pickle.dumps(big)).source_of("model.w") == str(tmp_path / "big.py")
+
+
 def test_what_one_config_changes_in_its_bases_no_other_load_sees(tmp_path: Path) -> None:
     write(
         tmp_path,

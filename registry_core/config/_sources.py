@@ -56,6 +56,10 @@ class SourceNode:
     def __repr__(self) -> str:
         return f"SourceNode({self.file!r}, bases={[b.file for _, b in self.bases]!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # (a node holding the file's values is pickled, or copied, as their skeleton)
+        return (SourceNode, (self.file, skeleton(self.skeleton), self.writes, self.bases))
+
     def find(self, parts: Path) -> str:
         """The file that set ``parts`` (a path of mapping keys, not empty)."""
         node = self
