@@ -1124,6 +1124,38 @@ def test_find_version_takes_the_newest_of_two_installs_in_one_folder(tmp_path: P
     assert find_version("registry-core", [site, later]) == "0.10"
 
 
+@pytest.mark.parametrize(
+    "layout",
+    [
+        ("stale", "site", "older"),
+        ("older", "site"),
+        ("broken", "site"),
+        ("stale",),
+        ("two", "later"),
+        (),
+    ],
+)
+def test_the_scan_finds_the_framework_version_as_find_version_does(
+    tmp_path: Path, layout: tuple[str, ...]
+) -> None:
+    # Issue 17 (discovery speed): the running version comes from the scan's own walk.
+    folders = {
+        "stale": ({"registry_core-0.0.dist-info": {}},),
+        "site": (distribution_tree("registry-core", "1.2.3"),),
+        "older": (distribution_tree("registry_core", "0.9"),),
+        "broken": ({"registry_core-5.dist-info": {"METADATA": "Name: x\n"}},),
+        "two": (
+            distribution_tree("registry-core", "0.9"),
+            distribution_tree("registry_core", "0.10"),
+        ),
+        "later": (distribution_tree("registry-core", "9.0"),),
+    }
+    paths = [make_site(tmp_path / name, plugin(), *folders[name]) for name in layout]
+
+    assert scan(paths).framework_version == find_version("registry-core", paths)
+    assert scan(paths, bridge=False).framework_version == find_version("registry-core", paths)
+
+
 # -- value objects, names, doctests ----------------------------------------------------------
 
 

@@ -157,6 +157,7 @@ class Loader:
         if not self._disabled:
             bridge = env.get(BRIDGE_VAR, "").strip().lower() not in _FALSE
             result = scan(sys.path) if bridge else scan(sys.path, bridge=False)
+            _compat.set_running_version(result.framework_version)
             diagnostics = result.diagnostics
             self._watch = PathWatch(result.fingerprint)
             by_scope: dict[str, list[EntryPointRecord]] = {}
