@@ -1,4 +1,4 @@
-"""What a first lookup costs on disk: every path entry is listed once.
+"""What a first lookup costs: every path entry is listed once, nothing waits.
 
 Issue 17 (discovery speed): finding a plugin through 1,000 installed
 distributions must cost at most a quarter of ``importlib.metadata``, also
@@ -51,16 +51,19 @@ COUNT = """\
     sys.addaudithook(hook)
     import registry_core
 
-    assert registry_core.MODELS.get("onedet.NetA").__module__ == "onedet.registry"
-    print(json.dumps([registry_core.__version__, listed, opened]))
+    found = registry_core.MODELS.get(sys.argv[2])
+    assert found.__module__ == sys.argv[2].replace("NetA", "registry")
+    print(json.dumps([registry_core.__version__, listed, opened, "threading" in sys.modules]))
     """
 
 
-def _count(site: Path, tmp_path: Path) -> list[Any]:
-    """``[registry_core.__version__, listings per path, reads per entry_points.txt]``."""
+def _count(site: Path, tmp_path: Path, key: str = "onedet.NetA") -> list[Any]:
+    """``[registry_core.__version__, listings per path, reads per entry_points.txt,
+    whether threading was imported]``."""
     empty = tmp_path / "cwd"
     empty.mkdir()
     code = textwrap.dedent(COUNT).replace("sys.argv[1]", repr(str(empty)))
+    code = code.replace("sys.argv[2]", repr(key))
     return list(json_of(run_python(code, site, env={"REGISTRY_CORE_CACHE_DIR": ""})))
 
 
@@ -77,12 +80,20 @@ def _site(tmp_path: Path, *extra: dict[str, object]) -> Path:
 
 def test_a_first_lookup_lists_each_path_entry_once(tmp_path: Path) -> None:
     site = _site(tmp_path)
-    version, listed, opened = _count(site, tmp_path)
+    version, listed, opened, _ = _count(site, tmp_path)
 
     assert version == "0.1.0+fromscan"  # the first install on the path, found by the scan
     assert str(site) in listed
     assert {path: n for path, n in listed.items() if n > 1} == {}
     assert opened and {path: n for path, n in opened.items() if n > 1} == {}
+
+
+def test_a_first_lookup_imports_no_threading_when_no_thread_waits(tmp_path: Path) -> None:
+    # The loader's condition is made (and threading imported) by the first thread
+    # that waits for another. (twodet requires nothing: packaging, which imports
+    # logging and threading, is not imported for a compatibility check.)
+    _, _, _, threading = _count(_site(tmp_path), tmp_path, "twodet.NetA")
+    assert threading is False
 
 
 def test_with_mmengine_installed_each_path_entry_is_listed_once_too(tmp_path: Path) -> None:
@@ -94,7 +105,7 @@ def test_with_mmengine_installed_each_path_entry_is_listed_once_too(tmp_path: Pa
             "mmengine-lite", "0.10.7", modules={"mmengine/__init__.py": "raise ImportError\n"}
         ),
     )
-    version, listed, _ = _count(site, tmp_path)
+    version, listed, _, _ = _count(site, tmp_path)
 
     assert version == "0.1.0+fromscan"
     assert str(site) in listed

@@ -1156,6 +1156,19 @@ def test_the_scan_finds_the_framework_version_as_find_version_does(
     assert scan(paths, bridge=False).framework_version == find_version("registry-core", paths)
 
 
+@pytest.mark.parametrize("size", [8191, 8192, 8193, 16384, 20_000])
+def test_entry_points_are_read_to_their_end_whatever_their_size(tmp_path: Path, size: int) -> None:
+    # A file is read in chunks of 8 KiB, and a chunk shorter than asked for is
+    # its end: the group at the very end of a file around that size is found.
+    head, tail = "[console_scripts]\ntool = ", f"\n\n[{GROUP}]\ntoydet = toydet.registry\n"
+    text = head + "m" * (size - len(head) - len(tail)) + tail
+    assert len(text.encode()) == size
+    site = make_site(tmp_path / "site", with_file(plugin(), "entry_points.txt", text))
+
+    (record,) = scan([site]).entry_points
+    assert (record.scope, record.module) == ("toydet", "toydet.registry")
+
+
 # -- value objects, names, doctests ----------------------------------------------------------
 
 

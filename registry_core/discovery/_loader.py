@@ -35,7 +35,6 @@ import contextlib
 import importlib
 import os
 import sys
-import threading
 import time
 from _thread import get_ident
 
@@ -44,6 +43,7 @@ from registry_core import _tree as _registry
 from registry_core._messages import add_note
 from registry_core._node import origin
 from registry_core.discovery import _compat
+from registry_core.discovery._lock import LoadLock
 from registry_core.discovery._records import ENTRY_POINT
 from registry_core.discovery._scan import GROUP, PathWatch, scan
 from registry_core.discovery._transaction import OpenLoad, Transaction, calling_module
@@ -94,7 +94,7 @@ class Loader:
     """The loading state of one process; ``registry_core.discovery.loader()``."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition(threading.RLock())
+        self._cond = LoadLock()
         self._scanned = False
         self._disabled = False
         self._blocked: frozenset[str] = frozenset()
@@ -540,7 +540,7 @@ class Loader:
         self._waiting.clear()
         if self._turn is not None and self._turn != me:
             self._turn, self._turn_depth = None, 0
-        self._cond = threading.Condition(threading.RLock())
+        self._cond = LoadLock()
 
 
 def _follow_default_scope(bridged: bool) -> None:
