@@ -381,3 +381,42 @@ def test_blocking_mmengine_blocks_what_is_built_on_it(site: Path) -> None:
         site,
         REGISTRY_CORE_BLOCK="mmengine",
     )
+
+
+def test_a_root_without_the_default_scopes_registry_resolves_from_mmengines(site: Path) -> None:
+    """Issue 17, second round (root scope fallback): mmtoy makes no FUNCTIONS
+    registry. Under default scope mmtoy, MMEngine resolves from the registry the
+    call was made on, its root FUNCTIONS, which holds MMEngine's own names; our
+    FUNCTIONS root resolves from its mmengine level, that root's view (it
+    resolved from itself and found nothing)."""
+    out = run(
+        """
+        import logging
+        import mmengine.dataset  # registers default_collate in MMEngine's FUNCTIONS
+        import mmengine.registry as engine
+        from mmengine.logging import MMLogger
+        from registry_core import FUNCTIONS, MODELS, default_scope
+
+        MMLogger.get_current_instance().setLevel(logging.ERROR)  # its fallback warns
+        batch = [{"x": 1}, {"x": 2}]
+        with engine.DefaultScope.overwrite_default_scope("mmtoy"):
+            theirs = engine.FUNCTIONS.build(dict(type="default_collate", data_batch=batch))
+        with default_scope("mmtoy"):
+            ours = FUNCTIONS.build(dict(type="default_collate", data_batch=batch))
+            assert "mmtoy" in MODELS.children["mmengine"].children  # loaded by the build
+            assert "mmtoy" not in FUNCTIONS.children["mmengine"].children
+            with FUNCTIONS.switch_scope_and_registry(None) as registry:
+                assert registry is FUNCTIONS.children["mmengine"]
+                assert registry.get("default_collate") is engine.FUNCTIONS.get("default_collate")
+            # an MMEngine-style build function, as a ported runner has them
+            with FUNCTIONS.switch_scope_and_registry(None) as registry:
+                collate = registry.get("default_collate")
+            # get never reads the default scope (SPEC 3): the root's own names
+            assert FUNCTIONS.get("default_collate") is None
+            assert FUNCTIONS.get("mmengine.default_collate") is collate
+        assert repr(ours) == repr(theirs)
+        print("ok")
+        """,
+        site,
+    )
+    assert out.strip().splitlines()[-1] == "ok"
