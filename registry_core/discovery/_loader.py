@@ -104,6 +104,7 @@ class Loader:
         self._index: tuple[dict[str, str], dict[str, list[str]]] | None = None
         self._diagnostics: tuple[Diagnostic, ...] = ()
         self._watch = PathWatch()  # has sys.path changed since the last scan?
+        self._bridging = False  # a bridged scope was loaded (or tried): see _attach_late
         # id(registry) -> its locations' unit (which holds the registry weakly)
         self._locations: dict[int, LocationsUnit] = {}
         # who holds the turn, and how many nested loads it has open
@@ -125,6 +126,7 @@ class Loader:
             twin._plugins = {scope: unit.copy() for scope, unit in self._plugins.items()}
             twin._diagnostics = self._diagnostics
             twin._watch = PathWatch(self._watch.fingerprint)
+            twin._bridging = self._bridging
         return twin
 
     # -- the scan ---------------------------------------------------------------
@@ -178,6 +180,7 @@ class Loader:
 
     def table(self) -> ScopeTable:
         self.ensure_scanned()
+        self._attach_late()  # what a listing shows includes them
         with self._cond:
             table = ScopeTable((s, u.info()) for s, u in self._plugins.items())
             table.diagnostics = self._diagnostics
@@ -276,8 +279,12 @@ class Loader:
             self.ensure_scanned()
         unit = self._plugins.get(scope)
         if unit is None:
+            if present:
+                return _hook.NOT_A_PLUGIN
+            if self._attach_late():  # an MMEngine registry made since its scope loaded
+                return _hook.READY
             # the tree lacks it too: a plugin installed since the scan, maybe
-            if present or not self._rescan_if_path_changed():
+            if not self._rescan_if_path_changed():
                 return _hook.NOT_A_PLUGIN
             unit = self._plugins.get(scope)
             if unit is None:
@@ -285,6 +292,16 @@ class Loader:
         if unit.status == LOADED:
             return _hook.READY
         return self._load_plugin(unit)
+
+    def _attach_late(self) -> bool:
+        """Views of the MMEngine registries made since their scope loaded (by a
+        module imported later), once a bridged scope loaded; True if any."""
+        if not self._bridging:
+            return False
+        from registry_core.bridge import attach_late
+
+        with self._cond:
+            return attach_late(self)
 
     def _rescan_if_path_changed(self) -> bool:
         """For a scope the last scan did not find: rescan if ``sys.path`` changed since.
@@ -399,6 +416,7 @@ class Loader:
                 else:  # a codebase built on MMEngine: import it and attach views
                     from registry_core.bridge import attach
 
+                    self._bridging = True
                     module = attach(r, self)
             except KeyboardInterrupt:
                 raise
