@@ -239,17 +239,17 @@ def fallback(registry: Registry[Any], scope: str) -> Registry[Any]:
     view of MMEngine's root, which holds MMEngine's own names, as the root
     MMEngine itself falls back to does.
     """
-    if registry._parent is not None:
+    if registry.parent is not None:
         return registry
     for root in _tree.live_roots():
         node = root._search(scope)
-        if node is None or node._parent is None:
+        if node is None or node.parent is None:
             continue
         top = node  # its ancestor right under the root
-        while top._parent is not None and top._parent._parent is not None:
-            top = top._parent
+        while top.parent is not None and top.parent.parent is not None:
+            top = top.parent
         if top is not node:
-            base = registry._children.get(top._scope)
+            base = registry.children.get(top.scope)
             if base is not None:
                 return base
     return registry
