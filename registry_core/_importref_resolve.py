@@ -24,8 +24,8 @@ from __future__ import annotations
 from registry_core import _resolve, _tree
 from registry_core._importref import ImportRef
 from registry_core._messages import where
+from registry_core._names import locations_done, own_names
 from registry_core._node import walk
-from registry_core.registry import locations_done, own_names
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

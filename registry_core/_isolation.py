@@ -21,9 +21,9 @@ attaches new views on the next need instead.
 from __future__ import annotations
 
 from registry_core import _tree as _registry
+from registry_core._names import names_state, restore_names
 from registry_core._node import changed, children_state, origin, restore_children, walk
 from registry_core._scope import CURRENT, init_default_scope
-from registry_core.registry import names_state, restore_names
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""The registry tree: ``Registry``, its registration, lookup and building.
+"""The registry tree: ``Registry``, its lookup, scopes and building.
 
 A lookup is one walk, ``_resolve.resolve``: split the key once, find the node
 of each scope (breadth-first through the tree, after asking the loader to
@@ -14,30 +14,30 @@ that import plugins: that is the loader's business (``_hook``), asked only
 when a scope, a child or a registration could concern a plugin. The help of a
 miss and ``validate`` are asked of the services (``_hook.services``), never
 imported. What concerns every tree at once (the lock, the live roots, the
-loader) is in ``_tree``. This module owns a registry's names and locations
-state; other modules use the functions at its end (see docs/architecture.md).
+loader) is in ``_tree``. A registry is three layers, one module each: the
+tree side (``_node.Node``: place, children, caches), the names side
+(``_names.Names``: own names, locations, registration, the one writer of
+both) and this one (see docs/architecture.md).
 """
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 from registry_core import _hook, _keys, _resolve, _tree
 from registry_core._messages import add_note, build_note, summary, where
-from registry_core._node import Node, attach, changed
+from registry_core._names import Names
+from registry_core._node import attach
 from registry_core._scope import CURRENT, ScopeSwitch
 from registry_core._tree import LOCK, known_scopes, live_roots, set_loader
 from registry_core.build import PLAIN_DICT_BUILDERS, build_from_cfg
-from registry_core.errors import DuplicateRegistrationError, NotRegisteredError
+from registry_core.errors import NotRegisteredError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from typing import Any, Generic, TypeVar, overload
 
     T = TypeVar("T")
     D = TypeVar("D")
-    C = TypeVar("C", bound=Callable[..., Any])
     BuildFunc = Callable[..., Any]
 
     class _Generic(Generic[T]):
@@ -63,20 +63,13 @@ __all__ = [
     "Registry",
     "known_scopes",
     "live_roots",
-    "locations_done",
-    "names_state",
-    "own_names",
-    "restore_name",
-    "restore_names",
     "set_loader",
-    "set_locations_done",
-    "share_names",
 ]
 
 _current_scope = CURRENT.get
 
 
-class Registry(Node, _Generic[T]):
+class Registry(Names, _Generic[T]):
     """A mapping from names to callables, and a node in a tree of scopes.
 
     Args:
@@ -105,14 +98,7 @@ class Registry(Node, _Generic[T]):
     if TYPE_CHECKING:
         _cache: dict[str, T]  # (a Node's lookup cache, holding what this registry holds)
 
-    __slots__ = (
-        "_build_func",
-        "_locations",
-        "_locations_done",
-        "_module_dict",
-        "_module_view",
-        "_plain_builder",
-    )
+    __slots__ = ("_build_func", "_plain_builder")
 
     def __init__(
         self: Registry[Any],
@@ -149,12 +135,7 @@ class Registry(Node, _Generic[T]):
             scope = _tree.loader.infer_scope(origin, parent is not None)
 
         self._place(name, scope, parent, origin, home)
-        self._module_dict: dict[str, T] = {}
-        self._module_view = MappingProxyType(self._module_dict)
-        self._locations = tuple(locations)
-        # Whether the locations are imported: read on every uncached lookup,
-        # written only in this module (the loader calls set_locations_done).
-        self._locations_done = not self._locations
+        self._init_names(locations)
         if build_func is None:
             build_func = parent._build_func if parent is not None else build_from_cfg
         self._build_func: BuildFunc = build_func
@@ -182,126 +163,7 @@ class Registry(Node, _Generic[T]):
         """The function :meth:`build` calls."""
         return self._build_func
 
-    @property
-    def locations(self) -> tuple[str, ...]:
-        """The modules imported on first lookup or listing."""
-        return self._locations
-
-    # -- registration -------------------------------------------------------
-
-    if TYPE_CHECKING:
-
-        @overload
-        def register_module(
-            self, name: str | Sequence[str] | None = None, force: bool = False, module: None = None
-        ) -> Callable[[C], C]: ...
-
-        @overload
-        def register_module(
-            self, name: str | Sequence[str] | None = None, force: bool = False, *, module: C
-        ) -> C: ...
-
-        @overload
-        def register_module(
-            self, name: str | Sequence[str] | None, force: bool, module: C
-        ) -> C: ...
-
-        @overload
-        def register_module(self, name: C) -> C: ...
-
-    def register_module(
-        self,
-        name: str | Sequence[str] | Callable[..., Any] | None = None,
-        force: bool = False,
-        module: Any = None,
-    ) -> Any:
-        """Register a callable, as a decorator or as a call.
-
-        ``@R.register_module()`` and ``@R.register_module`` (without the
-        parentheses, as other registries allow) are the same: both register
-        the object under its ``__name__``.
-
-        Args:
-            name: ``None`` (use the object's ``__name__``), a name, or a list
-                of names (aliases; registered all together or not at all).
-            force: replace an object already registered under a name.
-            module: the object to register; omitted when used as decorator.
-
-        Returns:
-            The object itself (call form), or a decorator returning it.
-
-        Raises:
-            TypeError: bad ``name``, non-bool ``force``, non-callable object.
-            ValueError: an empty name or one containing ``'.'``.
-            DuplicateRegistrationError: a name is taken by another object.
-
-        Examples:
-            >>> from registry_core import Registry
-            >>> R = Registry('demo', scope='demo')
-            >>> @R.register_module(name=['Conv', 'Conv2d'])
-            ... class Conv: ...
-            >>> R.get('Conv2d') is Conv
-            True
-            >>> R.register_module(module=len) is len
-            True
-        """
-        if not isinstance(force, bool):
-            raise TypeError(f"force must be a bool, got {type(force).__name__}: {summary(force)}")
-        if module is None and callable(name) and not isinstance(name, (str, list, tuple)):
-            self._register(name, None, force)  # ``@R.register_module``, no parentheses
-            return name
-        names = _keys.check_names(name)
-        if module is not None:
-            self._register(module, names, force)
-            return module
-
-        def register(obj: C) -> C:
-            self._register(obj, names, force)
-            return obj
-
-        return register
-
-    def _register(self, obj: Any, names: tuple[str, ...] | None, force: bool) -> None:
-        if not callable(obj):
-            raise TypeError(
-                f"only callables can be registered (classes, functions, partials, callable "
-                f"instances), got {type(obj).__name__}: {summary(obj)}"
-            )
-        if names is None:
-            names = (_keys.default_name(obj),)
-        with LOCK:
-            if not force:
-                for n in names:
-                    existing = self._module_dict.get(n)
-                    if existing is not None and existing is not obj:
-                        old, new = _keys.describe(existing), _keys.describe(obj)
-                        raise DuplicateRegistrationError(
-                            f"{n!r} is already registered in the {where(self)} registry "
-                            f"by {old}; refusing {new}. Register it under another name, "
-                            f"or pass force=True to replace it",
-                            name=n,
-                            registry=self._name,
-                            scope=self._scope,
-                            existing=old,
-                            new=new,
-                        )
-            previous = [(n, self._module_dict.get(n)) for n in names]
-            for n in names:
-                self._module_dict[n] = obj
-            changed(self)
-        for n, before in previous:
-            if before is not obj:
-                _tree.loader.changed(self, n, before)
-
-    def _restore_name(self, name: str, obj: Any, previous: Any) -> None:
-        """Undo registering ``obj`` under ``name``, if it is still there."""
-        with LOCK:
-            if self._module_dict.get(name) is obj:
-                if previous is None:
-                    del self._module_dict[name]
-                else:
-                    self._module_dict[name] = previous
-                changed(self)
+    # -- keys -------------------------------------------------------------
 
     @staticmethod
     def split_scope_key(key: str) -> tuple[str | None, str]:
@@ -318,10 +180,6 @@ class Registry(Node, _Generic[T]):
         """
         _check_key(key)
         return _keys.split_key(key)
-
-    def _ensure_locations(self) -> None:
-        if not self._locations_done:
-            _tree.loader.load_locations(self)
 
     # -- lookup -------------------------------------------------------------
 
@@ -380,14 +238,6 @@ class Registry(Node, _Generic[T]):
         return _hook.services.not_registered(self, key)
 
     # -- listing ------------------------------------------------------------
-
-    def __len__(self) -> int:
-        self._ensure_locations()
-        return len(self._module_dict)
-
-    def __iter__(self) -> Iterator[str]:
-        self._ensure_locations()
-        return iter(sorted(self._module_dict))
 
     def items(self) -> list[tuple[str, T]]:
         """``(name, object)`` pairs of this registry's own names, sorted."""
@@ -475,52 +325,6 @@ class Registry(Node, _Generic[T]):
     def validate(self, cfg: Any, default_args: Mapping[str, Any] | None = None) -> Any:
         """``registry_core.validate(cfg, self, default_args=...)``: check, build nothing."""
         return _hook.services.validate(cfg, self, default_args)
-
-
-# -- what other modules need of a registry (its owner is this module) ----------
-
-
-def own_names(registry: Registry[Any]) -> Mapping[str, Any]:
-    """A read-only view of ``registry``'s own names as they are (imports no locations)."""
-    return registry._module_view
-
-
-def locations_done(registry: Registry[Any]) -> bool:
-    """Whether ``registry``'s locations are imported (or it has none)."""
-    return registry._locations_done
-
-
-def set_locations_done(registry: Registry[Any], done: bool) -> None:
-    """Record whether ``registry``'s locations are imported: the one writer of that
-    state (the loader after importing them, a test's snapshot putting it back)."""
-    registry._locations_done = done
-
-
-def restore_name(registry: Registry[Any], name: str, obj: Any, previous: Any) -> None:
-    """Undo registering ``obj`` under ``name`` (a failed load), if it is still there."""
-    registry._restore_name(name, obj, previous)
-
-
-def share_names(registry: Registry[Any], names: dict[str, Any]) -> None:
-    """Make ``names`` (a live mapping another library also holds) ``registry``'s own
-    names: the MMEngine bridge's views share MMEngine's registry dictionary."""
-    registry._module_dict = names
-    registry._module_view = MappingProxyType(names)
-
-
-def names_state(registry: Registry[Any]) -> tuple[dict[str, Any], bool]:
-    """A copy of ``registry``'s names and whether its locations are imported, for
-    :func:`restore_names` (tests' snapshots)."""
-    return dict(registry._module_dict), registry._locations_done
-
-
-def restore_names(registry: Registry[Any], state: tuple[dict[str, Any], bool]) -> None:
-    """Put back what :func:`names_state` copied. ``LOCK`` held; the caller
-    invalidates the caches."""
-    names, done = state
-    registry._module_dict.clear()
-    registry._module_dict.update(names)
-    registry._locations_done = done
 
 
 def _first(item: tuple[str, Any]) -> str:

@@ -34,7 +34,7 @@ from registry_core import (
     NotRegisteredError,
     PluginLoadError,
 )
-from registry_core.registry import own_names
+from registry_core._names import own_names
 from registry_core.testing import PluginSite
 from tests._children import json_of, plugin, run_python, write_site
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 from importlib import import_module
 
 from registry_core._messages import add_note, build_note
+from registry_core._names import share_names
 from registry_core.bridge._engine_scope import engine_scope
 from registry_core.bridge._live import LiveChildren, LiveNames
-from registry_core.registry import Registry, share_names
+from registry_core.registry import Registry
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

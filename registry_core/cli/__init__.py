@@ -38,8 +38,33 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 _PROG: Final = "registry-core"
-#: Where the documentation is for someone who installed the package with pip.
-DOCS_URL: Final = "https://github.com/registry-core/registry-core/tree/main/docs"
+#: The distribution whose data files hold the guides (``pyproject.toml`` ships
+#: ``docs/*.md`` to ``<prefix>/share/doc/registry-core/``).
+_DIST: Final = "registry-core"
+
+
+def docs_location() -> str:
+    """Where this installation's guides are, for the help's last line.
+
+    pip installs them with the package, as data files under
+    ``<prefix>/share/doc/registry-core`` (``~/.local/...`` for a user install):
+    the distribution's own file list says where. A source checkout run without
+    installing has them in its ``docs/`` folder. Read only when help is printed.
+    """
+    from importlib.metadata import PackageNotFoundError, distribution
+    from pathlib import Path
+
+    try:
+        files = distribution(_DIST).files or ()
+    except PackageNotFoundError:
+        files = ()
+    for file in files:
+        if file.name == "cli.md" and "doc" in file.parts:
+            return str(Path(str(file.locate())).resolve().parent)
+    checkout = Path(__file__).resolve().parents[2] / "docs"
+    if (checkout / "cli.md").is_file():
+        return str(checkout)
+    return "the docs/ folder of the registry-core source distribution"
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -60,6 +85,9 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)  # (also for the subparsers)
         super().__init__(*args, **kwargs)
+
+    def format_help(self) -> str:
+        return f"{super().format_help()}\nDocumentation: {docs_location()}\n"
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -131,8 +159,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         prog=_PROG,
         description="See and check the registries and plugins of registry_core, and "
         "validate configs.",
-        epilog=f"Commands other than schema take --json for machine-readable output. "
-        f"Documentation: {DOCS_URL}",
+        epilog="Commands other than schema take --json for machine-readable output.",
         **plain,
     )
     parser.add_argument("--version", action=_Version)
@@ -141,9 +168,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     def command(
         name: str, help: str, run: Callable[[argparse.Namespace], int], json: bool = True
     ) -> Any:
-        sub = commands.add_parser(
-            name, help=help, description=help, epilog=f"Documentation: {DOCS_URL}", **plain
-        )
+        sub = commands.add_parser(name, help=help, description=help, **plain)
         if json:  # (schema prints JSON anyway)
             sub.add_argument("--json", action="store_true", help="print JSON (see the docs)")
         sub.set_defaults(run=run)

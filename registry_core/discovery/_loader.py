@@ -41,6 +41,7 @@ from _thread import get_ident
 from registry_core import _hook, _scope
 from registry_core import _tree as _registry
 from registry_core._messages import add_note
+from registry_core._names import locations_done, set_locations_done
 from registry_core._node import origin
 from registry_core.discovery import _compat
 from registry_core.discovery._lock import LoadLock
@@ -67,7 +68,6 @@ from registry_core.errors import (
     ScopeConflictError,
     ScopeNotFoundError,
 )
-from registry_core.registry import locations_done, set_locations_done
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -23,8 +23,8 @@ import sys
 from _thread import get_ident
 from importlib.machinery import EXTENSION_SUFFIXES
 
+from registry_core._names import own_names, restore_name
 from registry_core._node import origin, restore_child
-from registry_core.registry import own_names, restore_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

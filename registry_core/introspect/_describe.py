@@ -7,6 +7,7 @@ import os
 from registry_core._help import not_registered
 from registry_core._importref import ImportRef
 from registry_core._messages import summary
+from registry_core._names import own_names
 from registry_core._node import walk
 from registry_core._resolve import resolve
 from registry_core._value import Value
@@ -27,7 +28,7 @@ from registry_core.introspect._common import (
 from registry_core.introspect._listing import (
     _targets,
 )
-from registry_core.registry import Registry, own_names
+from registry_core.registry import Registry
 from registry_core.roots import ROOTS
 
 TYPE_CHECKING = False
