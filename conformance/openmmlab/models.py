@@ -84,6 +84,8 @@ def compare(relative: str) -> str:
         cfg = Config.fromfile(str(CONFIGS / relative))
     except Exception as exc:
         return f"MMEngine cannot load the config: {type(exc).__name__}: {exc}"
+    if "model" not in cfg:  # a helper file beside the configs (resnest/_randaug_policies.py)
+        return "no model in the file"
     scope = cfg.get("default_scope", "mmpretrain")
     model = cfg["model"]
 
