@@ -2,7 +2,7 @@
 
 Every load takes the lock; a thread waits only when another one loads what it
 needs. ``threading`` (with ``_weakrefset``) costs a fresh process about 1 ms
-to import, as much as a tenth of finding a plugin among 1,000 installed
+to import, a twentieth of finding a plugin among 1,000 installed
 distributions, so the :class:`threading.Condition` is made (and ``threading``
 imported) by the first :meth:`LoadLock.wait`, under the lock, on the same
 reentrant lock. Until then no thread can be waiting, so a notification has
