@@ -384,3 +384,32 @@ def test_trusted_code_that_raises_is_a_config_error_naming_file_and_line(tmp_pat
             caught.value
         )
         assert isinstance(caught.value.__cause__, cause)
+
+
+def test_bases_in_an_installed_package_on_a_path_entry_written_with_dots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``from pkg.configs.x import *`` finds the base inside the installed package; its own
+    relative bases resolve from there, also when the path entry is written with ``..``
+    (relative bases are found by taking parent folders when the path is normal, issue 18
+    speed, and as ``os.path.normpath`` reads it otherwise)."""
+    write(
+        tmp_path,
+        {
+            "site/cfgpkg/__init__.py": "",
+            "site/cfgpkg/configs/_base_/models/net.py": "model = dict(type='Net', depth=18)\n",
+            "site/cfgpkg/configs/net/net50.py": READ_BASE
+            + "    from .._base_.models.net import *\nmodel.update(depth=50)\n",
+            "mine.py": READ_BASE + "    from cfgpkg.configs.net.net50 import *\n",
+        },
+    )
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path / "elsewhere" / ".." / "site"))
+    sys.modules.pop("cfgpkg", None)
+    cfg = load_config(tmp_path / "mine.py")
+    assert cfg == {"model": {"type": "Net", "depth": 50}}
+    base = cfg.source_of("model.type")
+    assert base is not None and os.path.samefile(
+        base, tmp_path / "site/cfgpkg/configs/_base_/models/net.py"
+    )
+    assert str(cfg.source_of("model.depth")).endswith(os.path.join("net", "net50.py"))

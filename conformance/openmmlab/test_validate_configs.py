@@ -93,6 +93,89 @@ def test_whole_configs_are_checked_as_the_runner_builds_them(report: list[dict])
     assert (swin["whole"], swin["model"]) == ([], [])
 
 
+# -- item 2: a nested node built three constructors away from its parent --------------------
+
+CHAIN_SCRIPT = """
+import copy, json, sys
+sys.path.insert(0, {here!r})
+import os
+import corpus
+import registry_core
+from mmengine.registry import MODELS, DefaultScope
+
+def load(name):
+    return registry_core.load_config(os.path.join(corpus.config_folder(), name))
+
+def build_fails(cfg):
+    # the model as MMEngine's Runner builds it: Runner.__init__ sets the top-level
+    # data_preprocessor into the model when the model has none
+    model = copy.deepcopy(cfg["model"])
+    if cfg.get("data_preprocessor") is not None:
+        model.setdefault("data_preprocessor", copy.deepcopy(cfg["data_preprocessor"]))
+    try:
+        with DefaultScope.overwrite_default_scope(cfg["default_scope"]):
+            MODELS.build(model)
+    except Exception as exc:
+        return type(exc).__name__
+    return None
+
+def issues(check, cfg):
+    errors, warnings = check(cfg)
+    return dict(errors=[i.path for i in errors], warnings=[i.path for i in warnings],
+                messages=[i.message for i in errors])
+
+cases = {{}}
+listed = load("deit/deit-tiny_4xb256_in1k.py")  # augments=[Mixup, CutMix]
+del listed["model"]["train_cfg"]["augments"][0]["alpha"]
+single = load("resnet/resnet50_8xb32-mixup_in1k.py")  # augments=Mixup
+del single["model"]["train_cfg"]["augments"]["alpha"]
+# the data preprocessor brings its own batch_augments: train_cfg's are never built
+unused = copy.deepcopy(listed)
+unused["data_preprocessor"]["batch_augments"] = dict(augments=dict(type="CutMix", alpha=1.0))
+for name, cfg in (("listed", listed), ("single", single), ("unused", unused)):
+    cases[name] = dict(build=build_fails(cfg), whole=issues(corpus.validate_whole, cfg),
+                       model=issues(corpus.validate_model, cfg))
+print(json.dumps(cases))
+"""
+
+
+@pytest.fixture(scope="module")
+def chain() -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-c", CHAIN_SCRIPT.format(here=str(HERE))],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_a_batch_augment_without_alpha_is_an_error_at_its_path(chain: dict[str, Any]) -> None:
+    # issue 19, item 2 (second round): the 11 mutants the benchmark missed. ImageClassifier
+    # puts train_cfg into its data preprocessor as batch_augments, ClsDataPreprocessor
+    # calls RandomBatchAugment(**batch_augments), which builds each augment through
+    # BATCH_AUGMENTS: a Mixup without `alpha` fails that build
+    listed, single = chain["listed"], chain["single"]
+    assert listed["build"] == single["build"] == "TypeError"
+    assert "model.train_cfg.augments[0].alpha" in listed["whole"]["errors"]
+    assert "train_cfg.augments[0].alpha" in listed["model"]["errors"]
+    assert "model.train_cfg.augments.alpha" in single["whole"]["errors"]  # x = [x]
+    assert "train_cfg.augments.alpha" in single["model"]["errors"]
+    message = listed["whole"]["messages"][0]
+    assert "RandomBatchAugment builds this node through a registry" in message
+    assert "ImageClassifier -> ClsDataPreprocessor -> RandomBatchAugment" in message
+
+
+def test_a_batch_augment_the_build_never_reaches_stays_a_warning(chain: dict[str, Any]) -> None:
+    # the top-level data_preprocessor has its own batch_augments: the Runner sets it into
+    # the model, ImageClassifier's setdefault keeps it, and train_cfg is never built
+    unused = chain["unused"]
+    assert unused["build"] is None
+    assert unused["whole"]["errors"] == []
+    assert "model.train_cfg.augments[0].alpha" in unused["whole"]["warnings"]
+
+
 # -- item 5: the whole-file schema, checked with check-jsonschema ---------------------------
 
 SCHEMA_SCRIPT = """

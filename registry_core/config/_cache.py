@@ -54,9 +54,21 @@ def read_text(path: str) -> tuple[Stat, str]:
     from registry_core.errors import ConfigError
 
     try:
-        stat = stat_of(path)
-        with open(path, encoding="utf-8-sig") as f:
-            text = f.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:  # the stat of the file read, and its bytes at once (a text file's reader is slower)
+            st = os.fstat(fd)
+            stat = (path, st.st_mtime_ns, st.st_size, st.st_ino)
+            chunks = [os.read(fd, st.st_size + 1)]
+            if len(chunks[0]) > st.st_size:  # it grew since: read on to its end
+                while chunks[-1]:
+                    chunks.append(os.read(fd, 1 << 16))
+        finally:
+            os.close(fd)
+        data = b"".join(chunks)
+        # (a BOM dropped as the utf-8-sig codec does, without importing it)
+        text = (data[3:] if data[:3] == b"\xef\xbb\xbf" else data).decode("utf-8")
+        if "\r" in text:  # line ends as a text file's reader gives them
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"{path}: the file is not UTF-8 text ({exc.reason} at byte {exc.start})", file=path

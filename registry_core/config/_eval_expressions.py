@@ -23,7 +23,7 @@ from registry_core.config._eval_arithmetic import (
     compare_cost,
 )
 from registry_core.config._failures import EvalFailure, UnsafeConstruct
-from registry_core.config._limits import check_items
+from registry_core.config._limits import MAX_STEPS, check_items
 from registry_core.config._markers import FunctionMarker, ModuleMarker
 from registry_core.config._safe_calls import BUILTINS, COPY_FUNCTIONS, allowed_calls
 from registry_core.config._safe_methods import COMPUTED, METHODS
@@ -204,6 +204,7 @@ def method_call(ev: Evaluator, node: ast.Call, func: ast.Attribute) -> Any:
     result = check(ev.budget, obj, args, kwargs)
     if (type(obj), attr) in COMPUTED:
         return result
+    ev.calling(obj, attr, args, kwargs)
     result = getattr(obj, attr)(*args, **kwargs)
     if ev.writes is not None:
         touch_call(ev, obj, attr, args, kwargs)
@@ -237,28 +238,47 @@ def arguments(ev: Evaluator, node: ast.Call) -> tuple[list[Any], dict[str, Any]]
     kwargs: dict[str, Any] = {}
     for keyword in node.keywords:
         if keyword.arg is None:
-            mapping = ev.expr(keyword.value)
-            if not isinstance(mapping, dict):
-                raise EvalFailure(
-                    f"TypeError: argument after ** must be a mapping, not {type(mapping).__name__}"
-                )
-            check_items(len(kwargs) + len(mapping), "the keyword arguments")
-            ev.budget.charge(len(mapping))
-            for key in mapping:
-                if type(key) is not str:
-                    raise EvalFailure("TypeError: keywords must be strings")
-                if key in kwargs:
-                    raise EvalFailure(
-                        f"TypeError: got multiple values for keyword argument '{key}'"
-                    )
-                kwargs[key] = mapping[key]
+            _spread_keywords(ev, ev.expr(keyword.value), kwargs)
         else:
             if keyword.arg in kwargs:
                 raise EvalFailure(
                     f"TypeError: got multiple values for keyword argument '{keyword.arg}'"
                 )
-            kwargs[keyword.arg] = ev.expr(keyword.value)
+            value = keyword.value
+            kind = type(value)
+            if kind is ast.Constant or kind is ast.Name:  # most are: ``ev.expr`` inlined
+                budget = ev.budget
+                budget.steps += 1
+                if budget.steps > MAX_STEPS:
+                    budget.charge(0)
+                if kind is ast.Constant:
+                    kwargs[keyword.arg] = value.value  # type: ignore[attr-defined]
+                    continue
+                try:
+                    kwargs[keyword.arg] = ev.load_name(value.id)  # type: ignore[attr-defined]
+                except EvalFailure as failure:
+                    if failure.node is None:
+                        failure.node = value
+                    raise
+            else:
+                kwargs[keyword.arg] = ev.expr(value)
     return args, kwargs
+
+
+def _spread_keywords(ev: Evaluator, mapping: Any, kwargs: dict[str, Any]) -> None:
+    """``**mapping`` in a call: its items added to ``kwargs``."""
+    if not isinstance(mapping, dict):
+        raise EvalFailure(
+            f"TypeError: argument after ** must be a mapping, not {type(mapping).__name__}"
+        )
+    check_items(len(kwargs) + len(mapping), "the keyword arguments")
+    ev.budget.charge(len(mapping))
+    for key in mapping:
+        if type(key) is not str:
+            raise EvalFailure("TypeError: keywords must be strings")
+        if key in kwargs:
+            raise EvalFailure(f"TypeError: got multiple values for keyword argument '{key}'")
+        kwargs[key] = mapping[key]
 
 
 def elements(ev: Evaluator, elements: Iterable[ast.expr]) -> list[Any]:

@@ -83,6 +83,7 @@ def delete_target(ev: Evaluator, target: ast.expr) -> None:
         ev.hash_cost(key)
         if type(obj) is list:
             ev.budget.charge(len(obj) >> 6)
+        ev.changing(obj)
         del obj[key]
         ev.touch(obj, key)
     elif isinstance(target, ast.Attribute):
@@ -94,6 +95,7 @@ def delete_target(ev: Evaluator, target: ast.expr) -> None:
             raise EvalFailure(
                 f"AttributeError: '{type(obj).__name__}' object has no attribute '{attr}'"
             )
+        ev.changing(obj)
         del obj[attr]
         ev.touch(obj, attr)
     elif isinstance(target, (ast.Tuple, ast.List)):

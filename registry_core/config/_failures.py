@@ -12,7 +12,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
 
-__all__ = ["EvalFailure", "UnsafeConstruct"]
+__all__ = ["EvalFailure", "UnsafeConstruct", "Unshared"]
 
 
 class EvalFailure(Exception):  # noqa: N818 - internal, never seen by users
@@ -40,3 +40,9 @@ class UnsafeConstruct(EvalFailure):
         super().__init__(f"{construct} is outside the data subset{': ' + why if why else ''}")
         self.construct = construct
         self.why = why
+
+
+class Unshared(BaseException):  # internal, never seen by users
+    """The code was about to change a value it shares with other loads (copy-on-write:
+    its loader evaluates it again on copies). A ``BaseException``, so that no handler
+    of the evaluation's own failures turns it into one."""

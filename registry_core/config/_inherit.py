@@ -166,7 +166,7 @@ def load_file(
 
         tree, pure = _pure_python.detect(path, raw)
         if pure and tree is not None:  # MMEngine reads it as pure-Python: no {{ }}, no _base_
-            return _pure_python.load_entry(path, trusted, chain, raw, tree)
+            return _pure_python.load_entry(path, trusted, chain, (stat, raw, tree))
     try:
         entry, merged = _load_read(path, fmt, stat, raw, tree, trusted, chain, call)
     except RecursionError as exc:

@@ -28,14 +28,18 @@ import ast
 import os
 
 from registry_core.config import _cache
-from registry_core.config._failures import EvalFailure, UnsafeConstruct
+from registry_core.config._failures import EvalFailure, UnsafeConstruct, Unshared
 from registry_core.config._pure_python_loaded import Loaded, cached, clear, put, skeleton_of
 from registry_core.config._sources import SourceNode
 from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from collections.abc import Iterable
+    from typing import Any, Final, TypeAlias
+
+    #: A file read: its stat, its text and its syntax tree.
+    Read: TypeAlias = tuple[_cache.Stat, str, ast.Module]
 
 __all__ = ["cached", "clear", "detect", "is_pure_python", "load", "load_entry"]
 
@@ -45,10 +49,21 @@ def _mentions_import(text: str) -> bool:
 
 
 def is_pure_python(tree: ast.Module) -> bool:
-    """Whether MMEngine reads this ``.py`` config as pure-Python (``_is_lazy_import``)."""
+    """Whether MMEngine reads this ``.py`` config as pure-Python (``_is_lazy_import``).
+
+    MMEngine walks the tree breadth first (``ast.walk``): the module's own
+    statements come first, so one of them that decides decides.
+    """
+    decided = _decides(tree.body)
+    return decided if decided is not None else bool(_decides(ast.walk(tree)))
+
+
+def _decides(nodes: Iterable[ast.AST]) -> bool | None:
+    """Whether the first of ``nodes`` that decides makes the file pure-Python; ``None``
+    when none decides."""
     from registry_core.config._pure_python_eval import is_builtin_module
 
-    for node in ast.walk(tree):
+    for node in nodes:
         kind = type(node)
         if kind is ast.Assign:
             target = node.targets[0]  # type: ignore[attr-defined]
@@ -70,7 +85,7 @@ def is_pure_python(tree: ast.Module) -> bool:
             for a in node.names  # type: ignore[attr-defined]
         ):
             return True
-    return False
+    return None
 
 
 def detect(path: str, text: str) -> tuple[ast.Module | None, bool]:
@@ -132,11 +147,27 @@ def _read_base_block(file: str, body: list[ast.stmt]) -> tuple[ast.With | None, 
     return None, body
 
 
+#: Path parts after which the folder above is not the parent folder's name.
+_NOT_NORMAL: Final = frozenset({os.curdir, os.pardir, ""})
+
+
+def _is_normal(folder: str) -> bool:
+    """Whether ``folder`` is as ``os.path.normpath`` writes it (no ``.``, ``..`` or ``//``)."""
+    if os.altsep and os.altsep in folder:
+        return False
+    return _NOT_NORMAL.isdisjoint(folder.split(os.sep)[1:])
+
+
 def _base_path(file: str, node: ast.ImportFrom) -> str:
     module = node.module or ""
     if node.level:
-        parts = [".."] * (node.level - 1) + module.split(".")
-        return os.path.normpath(os.path.join(os.path.dirname(file), *parts) + ".py")
+        folder = os.path.dirname(file)
+        if _is_normal(folder):  # going up is taking the folder
+            for _ in range(node.level - 1):
+                folder = os.path.dirname(folder)
+            return os.path.join(folder, *module.split(".")) + ".py"
+        parts = [os.pardir] * (node.level - 1) + module.split(".")
+        return os.path.normpath(os.path.join(folder, *parts) + ".py")
     package, _, rest = module.partition(".")
     if not rest:
         raise _error(
@@ -162,112 +193,137 @@ def _base_path(file: str, node: ast.ImportFrom) -> str:
     return os.path.join(locations[0], *rest.split(".")) + ".py"
 
 
-def load(
-    path: str,
-    trusted: bool,
-    chain: tuple[str, ...] = (),
-    text: str | None = None,
-    tree: ast.Module | None = None,
-) -> Loaded:
-    """Load the pure-Python config ``path`` (absolute): its names, for itself or an importer."""
+def load(path: str, trusted: bool, chain: tuple[str, ...] = (), read: Read | None = None) -> Loaded:
+    """Load the pure-Python config ``path`` (absolute): its names, for itself or an importer.
+
+    ``read``: the file's stat, text and syntax tree, when the caller has them.
+    """
     key = (path, trusted)
-    known = cached(path, trusted)
-    if known is not None:
-        return known
-    from registry_core.config._python import parse
+    if read is None:
+        known = cached(path, trusted)
+        if known is not None:
+            return known
+        from registry_core.config._python import parse
 
-    if text is None:
         stat, text = _cache.read_text(path)
-    else:
-        stat = _cache.stat_of(path)
-    if tree is None:
         tree = parse(path, text)
+    else:
+        stat, text, tree = read
     block, body = _read_base_block(path, list(tree.body))
-    # what the file's code can reach (executed, it can reach anything); only
-    # needed to take the names of bases
-    mentioned = None if trusted or block is None else _mentioned(text)
-    names: dict[str, Any] = {}
-    bases: dict[str, dict[str, Any]] = {}
-    files = [stat]
-    imported: set[str] = set()
-    sources: list[tuple[frozenset[Any], SourceNode]] = []
-    apart: list[Any] = []
-    for node in block.body if block is not None else ():
-        assert type(node) is ast.ImportFrom
-        module = "." * node.level + (node.module or "")
-        base_path = _base_path(path, node)
-        if base_path == path or base_path in chain:
-            start = chain.index(base_path) if base_path in chain else len(chain)
-            cycle = " -> ".join([*chain[start:], path, base_path])
-            raise _error(path, node, f"the read_base imports form a cycle: {cycle}")
-        base = cached(base_path, trusted)
-        if base is None and not os.path.isfile(base_path):
-            raise _error(
-                path,
-                node,
-                f"the base {module} does not exist (looked for {base_path}); fix the "
-                "import in `with read_base():`",
-            )
-        if base is None:
-            base = load(base_path, trusted, (*chain, path))
-        base_names = base.take(mentioned)
-        if mentioned is not None:  # the base's own values, checked apart by take
-            apart.extend(v for k, v in base_names.items() if k not in mentioned)
-        bases[module] = base_names
-        imported |= base.imported
-        files.extend(f for f in base.entry.files if f not in files)
-        from registry_core.config._pure_python_eval import bind_base
-
-        before = set(names)
-        try:
-            bind_base(names, module, base_names, node)
-        except EvalFailure as failure:
-            raise _error(path, node, failure.message) from None
-        sources.append((frozenset(set(names) - before), base.entry.source))
-
-    from registry_core.config._pure_python_sources import own_names_and_writes
+    from registry_core.config._pure_python_sources import changed_in_place, own_names_and_writes
 
     own_names, writes = own_names_and_writes(body)
+    bases = _Bases(path, chain, trusted, block)
     if trusted:
         from registry_core.config._pure_python_trusted import execute
 
-        names, own_imported = execute(path, text, body, names, bases)
+        bases.bind(None)
+        names, own_imported = execute(path, text, body, bases.names, bases.values)
     else:
-        names, own_imported = _evaluate(path, text, body, names, bases)
-    imported |= own_imported
-    kept = {k: v for k, v in names.items() if not k.startswith("__")}
+        try:  # the bases' values shared, but for those the code is seen to change
+            bases.bind(changed_in_place(body, writes))
+            names, own_imported = _evaluate(path, text, body, bases)
+        except Unshared:  # it changes another (through an alias): every value copied
+            bases.bind(None)
+            names, own_imported = _evaluate(path, text, body, bases)
+    imported = bases.imported | own_imported
+    kept = {k: v for k, v in names.items() if k[:2] != "__"}
     own = {k: v for k, v in kept.items() if k in own_names}
     try:
         shape = skeleton_of(own, {})
     except RecursionError:
         raise ConfigError(f"{path}: a value is nested too deeply to load", file=path) from None
-    source = SourceNode(path, shape, writes, sources)
-    entry = _cache.Entry({}, source, tuple(files), {}, ())
-    loaded = Loaded(kept, entry, frozenset(imported), tuple(apart))
+    source = SourceNode(path, shape, writes, bases.sources)
+    entry = _cache.Entry({}, source, (stat, *bases.files), {}, ())
+    loaded = Loaded(kept, entry, frozenset(imported), bases.apart)
     put(key, loaded)
     return loaded
 
 
-def _mentioned(text: str) -> frozenset[str]:
-    """Every word of ``text`` that could be a name its code uses (or imports from a
-    module: ``from .base import model as m`` reaches ``model``): a superset, read with
-    a regular expression, which is much faster than walking the syntax tree."""
-    import re
+class _Bases:
+    """The bases a file's ``read_base`` block imports, loaded, and the names they bind.
 
-    words = set(re.findall(r"[^\W\d]\w*", text))
-    if not text.isascii():  # the parser reads names in their NFKC form
-        import unicodedata
+    ``bind`` binds them afresh: ``names`` (the file's names before its code runs),
+    ``values`` (each base's names, by the module named), ``frozen`` (the shared
+    containers, which the file's code may not change), ``apart`` (the shared values
+    bound), ``sources``, ``files`` and ``imported``.
+    """
 
-        words.update(unicodedata.normalize("NFKC", w) for w in list(words) if not w.isascii())
-    return frozenset(words)
+    def __init__(
+        self, path: str, chain: tuple[str, ...], trusted: bool, block: ast.With | None
+    ) -> None:
+        self.path = path
+        self.loaded: list[tuple[ast.ImportFrom, str, Loaded]] = []
+        self.files: list[_cache.Stat] = []
+        self.imported: set[str] = set()
+        for node in block.body if block is not None else ():
+            assert type(node) is ast.ImportFrom
+            module = "." * node.level + (node.module or "")
+            base = _load_base(path, chain, trusted, node, module)
+            self.loaded.append((node, module, base))
+            self.imported |= base.imported
+            self.files.extend(f for f in base.entry.files if f not in self.files)
+
+    def bind(self, changed: set[str] | None) -> None:
+        """Bind the bases' names: shared, but for those in ``changed``; all fresh
+        copies when ``changed`` is ``None``."""
+        from registry_core.config._pure_python_eval import bind_base
+
+        self.names: dict[str, Any] = {}
+        self.values: dict[str, dict[str, Any]] = {}
+        self.sources: list[tuple[frozenset[Any], SourceNode]] = []
+        frozen: list[frozenset[int]] = []
+        apart: list[Any] = []
+        for node, module, base in self.loaded:
+            if changed is None:
+                base_names = base.take()
+            else:
+                wanted = _base_names_of(node, changed)
+                base_names, shared = base.share(wanted)
+                frozen.append(shared)
+                apart.extend(v for k, v in base_names.items() if k not in wanted)
+            self.values[module] = base_names
+            before = set(self.names)
+            try:
+                bind_base(self.names, module, base_names, node)
+            except EvalFailure as failure:
+                raise _error(self.path, node, failure.message) from None
+            self.sources.append((frozenset(set(self.names) - before), base.entry.source))
+        self.frozen = tuple(frozen)
+        self.apart = tuple(apart)
+
+
+def _base_names_of(node: ast.ImportFrom, names: set[str]) -> set[str]:
+    """The names of the base ``node`` imports that the file's ``names`` are bound to."""
+    if any(alias.name == "*" for alias in node.names):
+        return names
+    return {alias.name for alias in node.names if (alias.asname or alias.name) in names}
+
+
+def _load_base(
+    path: str, chain: tuple[str, ...], trusted: bool, node: ast.ImportFrom, module: str
+) -> Loaded:
+    """The base ``from <module> import ...`` names in ``path``'s ``read_base`` block, loaded."""
+    base_path = _base_path(path, node)
+    if base_path == path or base_path in chain:
+        start = chain.index(base_path) if base_path in chain else len(chain)
+        cycle = " -> ".join([*chain[start:], path, base_path])
+        raise _error(path, node, f"the read_base imports form a cycle: {cycle}")
+    base = cached(base_path, trusted)
+    if base is not None:
+        return base
+    if not os.path.isfile(base_path):
+        raise _error(
+            path,
+            node,
+            f"the base {module} does not exist (looked for {base_path}); fix the "
+            "import in `with read_base():`",
+        )
+    return load(base_path, trusted, (*chain, path))
 
 
 def _evaluate(
-    path: str,
-    text: str,
-    body: list[ast.stmt],
-    names: dict[str, Any],
-    bases: dict[str, dict[str, Any]],
+    path: str, text: str, body: list[ast.stmt], bases: _Bases
 ) -> tuple[dict[str, Any], set[str]]:
     from registry_core.config._pure_python_eval import (
         NotMMEngine,
@@ -276,7 +332,8 @@ def _evaluate(
     )
     from registry_core.config._python import failure_error
 
-    evaluator = PurePythonEvaluator(names, bases)
+    names = bases.names
+    evaluator = PurePythonEvaluator(names, bases.values, bases.frozen)
     try:
         hoist_imports(evaluator, body)
         evaluator.run(body)
@@ -304,7 +361,7 @@ def _code(text: str, node: ast.AST | None) -> str:
 
 
 def load_entry(
-    path: str, trusted: bool, chain: tuple[str, ...], text: str, tree: ast.Module
+    path: str, trusted: bool, chain: tuple[str, ...], read: Read
 ) -> tuple[_cache.Entry, dict[Any, Any]]:
     """``load_file`` for a pure-Python config: its cache entry and a fresh copy of its values.
 
@@ -318,5 +375,5 @@ def load_entry(
             "make the config pure-Python too, importing its bases in `with read_base():`",
             file=chain[-1],
         )
-    loaded = load(path, trusted, chain, text, tree)
+    loaded = load(path, trusted, chain, read)
     return loaded.entry, loaded.config()

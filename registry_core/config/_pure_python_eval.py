@@ -25,10 +25,16 @@ import ast
 import sys
 
 from registry_core._importref import ImportRef
-from registry_core.config._eval_expressions import EXPRESSIONS
+from registry_core.config._configdict import ConfigDict
+from registry_core.config._eval_expressions import (
+    DICT_MUTATORS,
+    EXPRESSIONS,
+    LIST_MUTATORS,
+    UNBOUND,
+)
 from registry_core.config._eval_statements import STATEMENTS
-from registry_core.config._failures import EvalFailure, UnsafeConstruct
-from registry_core.config._markers import COPY_MODULE, FunctionMarker
+from registry_core.config._failures import EvalFailure, UnsafeConstruct, Unshared
+from registry_core.config._markers import COPY_MODULE, MARKERS, FunctionMarker
 from registry_core.config._safe_calls import COPY_FUNCTIONS
 from registry_core.config._safe_eval import Evaluator
 
@@ -87,6 +93,9 @@ class ReadBase:
 
 READ_BASE: Final = ReadBase()
 
+#: The values ``load_name`` looks at twice: unbound, imported for real, or markers.
+_SPECIAL: Final = frozenset({type(UNBOUND), RealImport, ReadBase, *MARKERS})
+
 
 class NotMMEngine(EvalFailure):
     """A construct MMEngine refuses in a pure-Python config too (executing it would not help).
@@ -104,7 +113,11 @@ class NotMMEngine(EvalFailure):
 
 def _plain_assign(ev: Evaluator, node: ast.Assign) -> None:
     value = ev.expr(node.value)
-    for target in node.targets:
+    targets = node.targets
+    if len(targets) == 1 and type(targets[0]) is ast.Name:  # most are `name = value`
+        ev.store_name(targets[0].id, value)
+        return
+    for target in targets:
         ev.store(target, value)
 
 
@@ -219,7 +232,10 @@ _BASE_CALL: Final = EXPRESSIONS[ast.Call]
 
 
 def _call(ev: Evaluator, node: ast.Call) -> Any:
-    imported = _imported_callee(ev, node.func)
+    func = node.func
+    if type(func) is ast.Name and ev.lookup(func.id) is UNBOUND:  # a built-in
+        return _BASE_CALL(ev, node)
+    imported = _imported_callee(ev, func)
     if imported is not None:
         name = imported.path if isinstance(imported, RealImport) else str(imported)
         if isinstance(imported, ReadBase):
@@ -240,6 +256,9 @@ class PurePythonEvaluator(Evaluator):
     Args:
         namespace: the file's names, holding what its bases bound already.
         bases: the bases' names by the module the ``read_base`` block named.
+        frozen: the identities of the containers the file shares with other loads,
+            a set per base (its values, see ``Loaded.share``): changing one in place raises
+            ``Unshared``, and the file is evaluated again on copies.
 
     Attributes:
         imported: the names the file's imports bound (left out of the config).
@@ -258,14 +277,49 @@ class PurePythonEvaluator(Evaluator):
         ast.Call: _call,
     }
 
-    def __init__(self, namespace: dict[str, Any], bases: dict[str, dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        namespace: dict[str, Any],
+        bases: dict[str, dict[str, Any]],
+        frozen: tuple[frozenset[int], ...] = (),
+    ) -> None:
         super().__init__(namespace)
         self.bases = bases
+        self.frozen = frozen
         self.imported: set[str] = set()
         self.hoisted: set[ast.stmt] = set()
 
+    def changing(self, obj: Any) -> None:
+        key = id(obj)
+        for shared in self.frozen:
+            if key in shared:
+                raise Unshared
+
+    def calling(self, obj: Any, attr: str, args: list[Any], kwargs: dict[str, Any]) -> None:
+        if type(obj) is list:
+            if attr in LIST_MUTATORS:
+                self.changing(obj)
+        elif attr in DICT_MUTATORS or attr == "merge":
+            self.changing(obj)
+            if attr == "update" and type(obj) is ConfigDict:
+                self._merging(obj, args[0] if args else {}, kwargs)
+
+    def _merging(self, mine: ConfigDict, *others: Any) -> None:
+        """Refuse a ``ConfigDict.update`` that would change a shared mapping inside ``mine``."""
+        for other in others:
+            if not isinstance(other, dict):
+                continue
+            for key, value in dict.items(other):
+                below = dict.get(mine, key)
+                if isinstance(below, dict) and isinstance(value, dict):
+                    self.changing(below)
+                    if type(below) is ConfigDict:
+                        self._merging(below, value)
+
     def load_name(self, name: str) -> Any:
         value = self.lookup(name)
+        if type(value) not in _SPECIAL:  # data: what the base class would return too
+            return value
         if isinstance(value, (RealImport, ReadBase)):
             what = "read_base" if isinstance(value, ReadBase) else value.path
             raise UnsafeConstruct(

@@ -2,8 +2,12 @@
 
 ``Loaded`` keeps a file's names as its evaluation left them (never handed out), with
 the names its imports bound and its cache ``Entry`` (no values: what the file
-depends on, and its ``SourceNode``). An importing file takes a copy of the names
-(``take``: mappings as ``ConfigDict``, as MMEngine's bases are); ``config`` gives
+depends on, and its ``SourceNode``). Its importers see the names as MMEngine's
+importers do (mappings as ``ConfigDict``, no container in two places): ``share``
+gives them one such copy, made once, that every importer shares (copy-on-write:
+the importer's code is refused to change it, see ``PurePythonEvaluator.frozen``,
+and the names its code changes in place are fresh copies); ``take`` gives fresh
+copies of all of them (a file executed with ``trusted=True``). ``config`` gives
 the config (a copy, less the imported names, modules and functions). The first
 use checks that copying apart expands no value past the item limit (a value built
 by doubling a shared container), so no copy can exhaust the machine.
@@ -18,10 +22,13 @@ import types
 
 from registry_core.config._configdict import ConfigDict
 from registry_core.config._failures import EvalFailure
+from registry_core.config._limits import MAX_ITEMS
+from registry_core.config._merge import TooLarge, copy_tree
 from registry_core.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any, Final
 
     from registry_core.config import _cache
@@ -33,22 +40,24 @@ _DROPPED: Final = frozenset({"LazyObject"})
 #: Values that are not config data: modules and functions (trusted=True), and what
 #: the safe evaluation binds for the standard library's imports.
 _NOT_DATA: Final = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
+#: Types of config data (``config`` looks no further at their values).
+_DATA: Final = frozenset({dict, ConfigDict, list, tuple, str, int, float, bool, type(None)})
 #: What ``_fresh`` and ``_plain`` copy (any other value is kept as it is, without a call).
-_NESTED: Final = frozenset({dict, ConfigDict, list, tuple})
+_NESTED: Final = frozenset({dict, ConfigDict, list, tuple, set})
 
 
 class Loaded:
     """One pure-Python file, loaded: all its names, which its imports bound, its source.
 
     ``names`` holds the values as evaluated (never handed out): data, ``ImportRef``
-    and the markers of ``read_base`` and ``copy``; ``take`` gives a fresh copy as
-    its importers see it (mappings as ``ConfigDict``), ``config`` one of the
-    config (``load`` checked that no value expands past the item limit once its
-    shared parts are copied apart). ``entry`` (no values) says what the file
-    depends on, and its source.
+    and the markers of ``read_base`` and ``copy``; ``share`` and ``take`` give
+    them as its importers see them (mappings as ``ConfigDict``), ``config`` a
+    copy of the config (``load`` checked that no value expands past the item
+    limit once its shared parts are copied apart). ``entry`` (no values) says
+    what the file depends on, and its source.
     """
 
-    __slots__ = ("apart", "checked", "entry", "imported", "names")
+    __slots__ = ("apart", "checked", "entry", "imported", "names", "view")
 
     def __init__(
         self,
@@ -61,20 +70,46 @@ class Loaded:
         self.entry = entry
         self.imported = imported
         self.checked = False  # whether copying apart was seen not to expand a value
-        # values of bases, as their files hold them, that the file's code cannot
-        # reach: their bases' ``take`` checked them apart (held until ``config``)
+        # values of its bases' views that the file's names hold as they are (checked
+        # apart when the view was made): copied without the check (until ``config``)
         self.apart = apart
+        # the names as importers see them, and the containers in them: made once
+        self.view: tuple[dict[str, Any], frozenset[int]] | None = None
 
-    def take(self, mentioned: frozenset[str] | None = None) -> dict[str, Any]:
-        """The names, each a fresh copy; or, given the names an importer's code
-        ``mentioned``, copies of those only: the importer's safe evaluation
-        cannot reach the others, which are copied when its config is made."""
+    def share(self, changed: set[str] | frozenset[str]) -> tuple[dict[str, Any], frozenset[int]]:
+        """The names for an importer whose code changes the values of ``changed`` in
+        place: those as fresh copies, the others shared by every importer; and the
+        identities of the shared containers, which no importer may change."""
+        view = self.view
+        if view is None:
+            self._check()
+            containers: set[int] = set()
+            made = self._copies(lambda v: _fresh_noted(v, containers), self.names)
+            self.view = view = (made, frozenset(containers))
+        names, frozen = view
+        if not changed.isdisjoint(names):
+            names = {**names, **self._copies(_fresh, {k: names[k] for k in changed & names.keys()})}
+        return names, frozen
+
+    def take(self) -> dict[str, Any]:
+        """The names, each a fresh copy (for a file whose code runs: it may change any)."""
+        self._check()
+        return self._copies(_fresh, self.names)
+
+    def _copies(self, copy: Callable[[Any], Any], values: dict[str, Any]) -> dict[str, Any]:
+        """``copy`` of each value, refusing one nested too deeply to copy."""
+        out: dict[str, Any] = {}
+        for key, value in values.items():
+            try:
+                out[key] = copy(value)
+            except RecursionError:
+                raise _too_large(self.entry.source.file, key) from None
+        return out
+
+    def _check(self) -> None:
         if not self.checked:
             _check_apart(self.entry.source.file, self.names)
             self.checked = True
-        if mentioned is None:
-            return {k: _fresh(v) for k, v in self.names.items()}
-        return {k: _fresh(v) if k in mentioned else v for k, v in self.names.items()}
 
     def config(self) -> dict[str, Any]:
         """The config: the names less the imported ones, modules and functions (a fresh copy)."""
@@ -82,20 +117,23 @@ class Loaded:
         from registry_core.config._pure_python_eval import ReadBase, RealImport
 
         not_data = (*_NOT_DATA, ReadBase, RealImport)
-        from registry_core.config._merge import TooLarge, copy_tree
 
         out: dict[str, Any] = {}
         apart = {id(v) for v in self.apart}
+        checked = self.checked
         for key, value in self.names.items():
             if key in self.imported or key in _DROPPED:
                 continue
-            if is_marker(value) or isinstance(value, not_data):
+            if type(value) not in _DATA and (is_marker(value) or isinstance(value, not_data)):
                 continue
-            if self.checked or id(value) in apart:
-                out[key] = _plain(value)
-                continue
-            try:  # the first use: one pass copies, and refuses what copying apart expands
-                out[key] = copy_tree(value, shared=True)
+            try:
+                if checked or id(value) in apart:
+                    out[key] = _plain(value)
+                    continue
+                try:  # the first use: one pass copies, and refuses what copying apart expands
+                    out[key] = _plain_once(value, {0: 0})
+                except _Repeated:  # a container met twice: copied, its expansion checked
+                    out[key] = copy_tree(value, shared=True)
             except (TooLarge, RecursionError, EvalFailure):
                 raise _too_large(self.entry.source.file, key) from None
         self.checked = True
@@ -114,22 +152,20 @@ def _too_large(path: str, key: str) -> ConfigError:
 
 def skeleton_of(values: dict[Any, Any], memo: dict[int, Any]) -> dict[Any, Any]:
     """``skeleton(values)``, a mapping met twice described once (so shared parts cannot expand)."""
-    out: dict[Any, Any] = {}
-    for key, value in values.items():
+    out: dict[Any, Any] = dict.fromkeys(values)
+    for key, value in dict.items(values):
         if isinstance(value, dict):
             known = memo.get(id(value))
             if known is None:
                 memo[id(value)] = known = {}
                 known.update(skeleton_of(value, memo))
             out[key] = known
-        else:
-            out[key] = None
     return out
 
 
 def _check_apart(path: str, names: dict[str, Any]) -> None:
     """Refuse a value that copying apart would expand past the item limit (``copy_tree``)."""
-    from registry_core.config._limits import MAX_ITEMS, expanded_weight
+    from registry_core.config._limits import expanded_weight
 
     for key, value in names.items():
         try:
@@ -159,28 +195,112 @@ def _shares(value: Any, seen: set[int]) -> bool:
 
 
 def _fresh(value: Any) -> Any:
-    """A copy of ``value`` with every mapping a new ``ConfigDict``, as an importer sees it."""
+    """A copy of ``value`` with every mapping a new ``ConfigDict``, as an importer sees it.
+
+    (Each container is copied whole, then the containers in it replaced by their
+    copies: faster than building it item by item.)
+    """
     t = type(value)
     if t is dict or t is ConfigDict:
         out = dict.__new__(ConfigDict)
-        dict.update(out, {k: _fresh(v) if type(v) in _NESTED else v for k, v in dict.items(value)})
+        dict.update(out, value)
+        for k, v in dict.items(out):
+            if type(v) in _NESTED:
+                dict.__setitem__(out, k, _fresh(v))
         return out
     if t is list:
-        return [_fresh(v) if type(v) in _NESTED else v for v in value]
+        items = list(value)
+        for i, v in enumerate(items):
+            if type(v) in _NESTED:
+                items[i] = _fresh(v)
+        return items
     if t is tuple:
         return tuple([_fresh(v) if type(v) in _NESTED else v for v in value])
+    if t is set:
+        return set(value)
+    return value
+
+
+def _fresh_noted(value: Any, containers: set[int]) -> Any:
+    """``_fresh(value)``, adding the identity of every dict, list and set it makes to
+    ``containers``."""
+    t = type(value)
+    if t is dict or t is ConfigDict:
+        out = dict.__new__(ConfigDict)
+        containers.add(id(out))
+        dict.update(out, value)
+        for k, v in dict.items(out):
+            if type(v) in _NESTED:
+                dict.__setitem__(out, k, _fresh_noted(v, containers))
+        return out
+    if t is list:
+        items = list(value)
+        containers.add(id(items))
+        for i, v in enumerate(items):
+            if type(v) in _NESTED:
+                items[i] = _fresh_noted(v, containers)
+        return items
+    if t is tuple:
+        return tuple([_fresh_noted(v, containers) if type(v) in _NESTED else v for v in value])
+    if t is set:
+        made = set(value)
+        containers.add(id(made))
+        return made
+    return value
+
+
+class _Repeated(Exception):  # noqa: N818 - internal
+    """``_plain_once`` met a container a second time."""
+
+
+def _plain_once(value: Any, seen: dict[int, int]) -> Any:
+    """``_plain(value)``, raising ``_Repeated`` on meeting a container twice, and
+    ``TooLarge`` past ``MAX_ITEMS`` items (``seen[0]`` counts them)."""
+    t = type(value)
+    if t is dict or t is ConfigDict or t is list or t is tuple:
+        key = id(value)
+        if key in seen:
+            raise _Repeated
+        seen[key] = seen[0] = seen[0] + len(value)
+        if seen[0] > MAX_ITEMS:
+            raise TooLarge
+        if t is tuple:
+            return tuple([_plain_once(v, seen) if type(v) in _NESTED else v for v in value])
+        if t is list:
+            items = list(value)
+            for i, v in enumerate(items):
+                if type(v) in _NESTED:
+                    items[i] = _plain_once(v, seen)
+            return items
+        out = dict(value)
+        for k, v in out.items():
+            if type(v) in _NESTED:
+                out[k] = _plain_once(v, seen)
+        return out
+    if t is set:
+        return set(value)
     return value
 
 
 def _plain(value: Any) -> Any:
-    """A copy of ``value`` (checked: nothing expands): new dicts, lists and tuples."""
+    """A copy of ``value`` (checked: nothing expands): new dicts, lists, tuples and sets."""
     t = type(value)
     if t is dict or t is ConfigDict:
-        return {k: _plain(v) if type(v) in _NESTED else v for k, v in dict.items(value)}
+        out = dict(value)
+        for k, v in out.items():
+            if type(v) in _NESTED:
+                out[k] = _plain(v)
+        return out
     if t is list:
-        return [_plain(v) if type(v) in _NESTED else v for v in value]
+        items = list(value)
+        for i, v in enumerate(items):
+            if type(v) in _NESTED:
+                items[i] = _plain(v)
+        return items
     if t is tuple:
         return tuple([_plain(v) if type(v) in _NESTED else v for v in value])
+    if t is set:
+        return set(value)
     return value
 
 

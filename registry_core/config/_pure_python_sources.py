@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     Path: TypeAlias = tuple[Any, ...]
 
-__all__ = ["own_names_and_writes"]
+__all__ = ["changed_in_place", "own_names_and_writes"]
 
 _MERGING = frozenset({"update", "merge"})
 
@@ -145,3 +145,16 @@ def _value(node: ast.expr, at: Path, writes: set[Path]) -> None:
     """A value merged at ``at``: a mapping merges key by key, anything else replaces."""
     if not _mapping(node, at, writes):
         writes.add(at)
+
+
+def changed_in_place(body: list[ast.stmt], writes: set[Path]) -> set[str]:
+    """The top-level names whose values ``body`` is seen to change in place: the first
+    name of each path it writes (``writes``, from ``own_names_and_writes``), and those
+    of augmented assignments (``x += [...]`` extends the list ``x``). A change made
+    another way (through another name, inside an expression) is not seen here: the
+    evaluator refuses it on a shared value (``PurePythonEvaluator.frozen``)."""
+    changed = {path[0] for path in writes if path and type(path[0]) is str}
+    for statement in body:
+        if type(statement) is ast.AugAssign and type(statement.target) is ast.Name:
+            changed.add(statement.target.id)
+    return changed

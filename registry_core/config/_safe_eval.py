@@ -220,6 +220,7 @@ class Evaluator:
             self.store(target, item)
 
     def setitem(self, obj: Any, key: Any, value: Any) -> None:
+        self.changing(obj)
         budget = self.budget
         self.hash_cost(key)
         if isinstance(obj, ConfigDict):
@@ -238,9 +239,16 @@ class Evaluator:
             raise EvalFailure(
                 f"AttributeError: '{type(obj).__name__}' object has no attribute '{attr}'"
             )
+        self.changing(obj)
         self.budget.weigh(value)
         setattr(obj, attr, value)
         self.touch(obj, attr)
+
+    def changing(self, obj: Any) -> None:
+        """Called before ``obj`` is changed in place (a subclass may refuse it)."""
+
+    def calling(self, obj: Any, attr: str, args: list[Any], kwargs: dict[str, Any]) -> None:
+        """Called before the method ``attr`` of ``obj`` runs (a subclass may refuse it)."""
 
     def touch(self, obj: Any, key: Any = None) -> None:
         if self.writes is not None:
@@ -344,7 +352,10 @@ class Evaluator:
         if op is ast.Mod and isinstance(a, (str, bytes)):
             return percent_format(a, b, self.budget)
         check_operation(self.budget, op, a, b, inplace)
-        return (INPLACE if inplace else BINARY)[op](a, b)
+        if inplace:
+            self.changing(a)  # ``+=`` extends a list in place
+            return INPLACE[op](a, b)
+        return BINARY[op](a, b)
 
     def size(self, value: Any) -> int:
         try:

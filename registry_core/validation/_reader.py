@@ -7,72 +7,28 @@ there: the names bound to parts of it (``x = cfg.pop('dataset')``, ``for h in ho
 (``R.build(x, default_args=dict(a=...))``), the type used when it has none
 (``x.setdefault('type', 'T')``, ``Cls(**x)``), the arguments passed with it
 (``default_args``, ``x['k'] = ...``, ``x.setdefault('k', ...)``, ``x.update(k=...)``) and
-the keys taken out first (``x.pop('k')``). It reads syntax only: nothing is imported or run.
+the keys taken out first (``x.pop('k')``), and where it hands a place on: to a class
+(``Cls(x)``, ``Cls(a=x)``, ``Cls(**x)``) or into another place as an entry
+(``d.setdefault('k', x)``, ``d['k'] = x``, ``d.update(k=x)``). It reads syntax only: nothing
+is imported or run.
 ``_runner`` uses it on MMEngine's Runner, on MMCV's layer builders and on the constructors of
 the classes a config names.
 """
 
 from __future__ import annotations
 
+from registry_core.validation._rule import EACH, FIRST, Rule
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from typing import Any, Final
 
-__all__ = ["EACH", "FIRST", "Reader", "Rule", "constant", "name_of"]
-
-#: A child key meaning "each item": the items of a list, the values of a mapping
-#: without ``type``, or the value itself when it is a node.
-EACH: Final = "*"
-#: A given argument meaning "the target's first parameter" (the Runner fills an
-#: optimizer's first parameter, whatever its name: ``params``, ``model_params``).
-FIRST: Final = "<first>"
+__all__ = ["EACH", "FIRST", "Reader", "Rule", "constant", "name_of", "read_parameters"]
 
 #: Calls that return their argument's value unchanged, for the reader.
 _COPIES: Final = frozenset({"deepcopy", "copy"})
-
-
-class Rule:
-    """What the Runner does with the config value at one place.
-
-    Attributes:
-        registry: the root it builds the value in (an attribute name of
-            ``registry_core.roots``: ``'MODELS'``), or ``None``.
-        given: the arguments it passes itself (:data:`FIRST`: the first parameter).
-        default_types: the types it builds when the value has no ``type``.
-        consumed: keys it takes out of the value before building it.
-        children: rules of keys inside the value (:data:`EACH`: each item).
-        build_key: the Runner builds the value in ``registry`` only when it has
-            this key (``metrics`` for an evaluator); otherwise it passes the value
-            whole to the class ``whole`` (``Evaluator(value)``).
-        whole: see ``build_key``.
-    """
-
-    __slots__ = ("build_key", "children", "consumed", "default_types", "given", "registry", "whole")
-
-    def __init__(self) -> None:
-        self.registry: str | None = None
-        self.build_key: str | None = None
-        self.whole: str | None = None
-        self.given: set[str] = set()
-        self.default_types: list[str] = []
-        self.consumed: set[str] = set()
-        self.children: dict[str, Rule] = {}
-
-    def child(self, key: str) -> Rule:
-        found = self.children.get(key)
-        if found is None:
-            found = self.children[key] = Rule()
-        return found
-
-    def __repr__(self) -> str:
-        return (
-            f"Rule(registry={self.registry!r}, given={sorted(self.given)}, "
-            f"default_types={self.default_types}, consumed={sorted(self.consumed)}, "
-            f"build_key={self.build_key!r}, whole={self.whole!r}, "
-            f"children={self.children!r})"
-        )
 
 
 class Reader:
@@ -145,7 +101,7 @@ class Reader:
             rule.build_key = key
         for inner in node.orelse:
             self._statement(inner)
-            for call in _calls_in(inner):
+            for call in _calls(inner):
                 if (
                     isinstance(call.func, ast.Name)
                     and len(call.args) == 1
@@ -163,6 +119,15 @@ class Reader:
                 self.names[name] = path
             elif isinstance(value, ast.Call) and name_of(value.func) == "dict" and not value.args:
                 self.dicts[name] = {k.arg for k in value.keywords if k.arg is not None}
+            elif _or_empty(value, self.names.get(name), self._path):  # x = x or {}
+                self._rule(self.names[name]).fresh = True
+            elif (
+                isinstance(value, (ast.List, ast.Tuple))
+                and len(value.elts) == 1
+                and name in self.names
+                and self._path(value.elts[0]) == self.names[name]
+            ):  # x = [x]
+                self._rule(self.names[name]).single = True
             return
         if isinstance(target, ast.Subscript):
             holder = name_of(target.value)
@@ -173,6 +138,14 @@ class Reader:
             path = self._path(target.value)
             if path is not None and key != "type":
                 self._rule(path).given.add(key if key is not None else FIRST)
+                if key is not None:
+                    self._place(path, key, value, False)
+
+    def _place(self, holder: tuple[str, ...], key: str, value: ast.expr, absent: bool) -> None:
+        """``value``, when it is a place, is put into ``holder`` at ``key``."""
+        path = self._path(value)
+        if path is not None:
+            self._rule(path).placed.append((holder, key, absent))
 
     def _path(self, node: ast.expr) -> tuple[str, ...] | None:
         """The place inside the section that ``node`` evaluates to, if it is one."""
@@ -207,6 +180,11 @@ class Reader:
         """Record what each call inside ``node`` does to a place of the section."""
         import ast
 
+        for inner in ast.walk(node):  # [R.build(a) for a in x]: ``a`` is each item of x
+            if isinstance(inner, ast.comprehension) and isinstance(inner.target, ast.Name):
+                path = self._path(inner.iter)
+                if path is not None:
+                    self.names[inner.target.id] = (*path, EACH)
         for call in _calls(node):
             func = call.func
             if isinstance(func, ast.Attribute):
@@ -274,6 +252,7 @@ class Reader:
                 rule.default_types.append(default)
         else:
             rule.given.add(key)
+            self._place(path, key, value, True)
 
     def _update(self, holder: ast.expr, call: ast.Call) -> None:
         """``x.update(k=...)`` or ``x.update(dict(k=...))``: ``k`` is given; an update
@@ -285,6 +264,9 @@ class Reader:
             return
         rule = self._rule(path)
         names = {k.arg for k in call.keywords if k.arg is not None}
+        for keyword in call.keywords:
+            if keyword.arg is not None and keyword.arg != "type":
+                self._place(path, keyword.arg, keyword.value, False)
         for argument in call.args:
             if isinstance(argument, ast.Call) and name_of(argument.func) == "dict":
                 names |= {k.arg for k in argument.keywords if k.arg is not None}
@@ -295,16 +277,60 @@ class Reader:
         rule.given |= names - {"type"}
 
     def _direct(self, cls: str, call: ast.Call) -> None:
-        """``Cls(**x, a=...)`` or ``Cls(x)``: ``x`` builds ``Cls`` when it has no type."""
+        """``Cls(**x, a=...)``: ``x`` builds ``Cls`` when it has no type; ``Cls(x)``,
+        ``Cls(a=x)``, ``Cls(**x)``: ``x`` is handed to ``Cls``."""
+        import ast
 
+        for index, argument in enumerate(call.args):
+            if isinstance(argument, ast.Starred):
+                break  # the positions after it are unknown
+            path = self._path(argument)
+            if path is not None:
+                self._rule(path).handed.append((cls, index))
         for keyword in call.keywords:
+            path = self._path(keyword.value)
+            if path is None:
+                continue
+            rule = self._rule(path)
+            rule.handed.append((cls, keyword.arg))
             if keyword.arg is None:  # **x
-                path = self._path(keyword.value)
-                if path is not None:
-                    rule = self._rule(path)
-                    if cls not in rule.default_types:
-                        rule.default_types.append(cls)
-                    rule.given |= {k.arg for k in call.keywords if k.arg is not None}
+                if cls not in rule.default_types:
+                    rule.default_types.append(cls)
+                rule.given |= {k.arg for k in call.keywords if k.arg is not None}
+
+
+def read_parameters(function: ast.FunctionDef) -> Rule:
+    """What ``function`` does with each of its parameters (but the first, ``self``):
+    a rule whose children are the parameters' rules."""
+    arguments = function.args
+    names = [a.arg for a in (*arguments.posonlyargs, *arguments.args)][1:]
+    names += [a.arg for a in arguments.kwonlyargs]
+    rule = Rule()
+    reader = Reader(rule)
+    reader.names.update({name: (name,) for name in names})
+    reader.read(function, "")
+    return rule
+
+
+def _or_empty(
+    node: ast.expr, path: tuple[str, ...] | None, path_of: Callable[[ast.expr], Any]
+) -> bool:
+    """``x or {}`` (or ``x or dict()``), where ``x`` is at ``path``."""
+    import ast
+
+    if path is None or not isinstance(node, ast.BoolOp) or not isinstance(node.op, ast.Or):
+        return False
+    if len(node.values) != 2 or path_of(node.values[0]) != path:
+        return False
+    last = node.values[1]
+    if isinstance(last, ast.Dict):
+        return not last.keys
+    return (
+        isinstance(last, ast.Call)
+        and name_of(last.func) == "dict"
+        and not last.args
+        and not last.keywords
+    )
 
 
 def _inner(node: ast.stmt) -> Iterator[ast.stmt]:
@@ -321,15 +347,7 @@ def _inner(node: ast.stmt) -> Iterator[ast.stmt]:
         yield from handler.body
 
 
-def _calls_in(node: ast.stmt) -> Iterator[ast.Call]:
-    import ast
-
-    for child in ast.walk(node):
-        if isinstance(child, ast.Call):
-            yield child
-
-
-def _calls(node: ast.expr) -> Iterator[ast.Call]:
+def _calls(node: ast.AST) -> Iterator[ast.Call]:
     import ast
 
     for child in ast.walk(node):

@@ -13,11 +13,13 @@ from _collections_abc import Mapping
 from registry_core import _keys
 from registry_core._messages import where
 from registry_core._paths import format_path
+from registry_core.registry import live_roots
 from registry_core.validation import _resolve
 from registry_core.validation._annotations import REJECT, WRONG, describe_value
 from registry_core.validation._cache import CACHE
+from registry_core.validation._chain import built_through
 from registry_core.validation._issues import ERROR, WARNING, Issue
-from registry_core.validation._runner import built_by_parent, layer_builder_keys
+from registry_core.validation._runner import layer_builder_keys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from registry_core.errors import ScopeNotFoundError
     from registry_core.registry import Registry
     from registry_core.validation._annotations import Expect
+    from registry_core.validation._chain import Built
     from registry_core.validation._signature import Location, Plan
 
     #: ``(parent cell, key, value)``; the top cell's parent is ``None``.
@@ -180,10 +183,13 @@ class Recorder:
             message = f"missing argument {name!r} {{for}}"
             self._add_for(cell, (name,), "missing-argument", ERROR, message, owner)
             return
-        passed = _passed_by(cell, parent)
-        if passed is not None and name not in passed:
-            builder = _keys.describe(parent[0])
+        built = self._passed_by(cell, parent)
+        if built is not None and name not in built[0]:
+            passed, chain = built
+            builder = _keys.describe(chain[-1])
             also = f" (it passes {', '.join(sorted(passed))})" if passed else ""
+            if len(chain) > 1:
+                also += "; handed on " + " -> ".join(c.__qualname__ for c in chain)
             self._add_for(
                 cell,
                 (name,),
@@ -203,6 +209,33 @@ class Recorder:
                 "nested node passes it",
                 owner,
             )
+
+    def _passed_by(self, cell: Cell, parent: Owner) -> Built | None:
+        """What the code that builds the nested node in ``cell`` passes it, and the classes
+        it is handed through, followed from ``parent``'s constructor (see ``_chain``);
+        ``None`` when not seen for sure."""
+        from functools import partial
+
+        keys: list[Any] = []
+        while cell[0] is not None:
+            keys.append(cell[1])
+            cell = cell[0]
+            value = cell[2]
+            if isinstance(value, Mapping) and "type" in value:
+                break
+        else:
+            return None
+        keys.reverse()
+        registry = parent[1]
+        if registry is None:
+            return None
+        class_of = partial(_class_of, registry)
+        return built_through(parent[0], tuple(keys), self._built_with(cell), class_of)
+
+    def _built_with(self, cell: Cell) -> Mapping[str, Any] | None:
+        """The arguments the node in ``cell`` is built with."""
+        value = cell[2]
+        return value if isinstance(value, Mapping) else None
 
     def _positional_only(self, cell: Cell, parent: Owner | None, owner: Owner) -> None:
         for name in owner[2].positional_only:
@@ -392,18 +425,26 @@ class Recorder:
         return (None, parent, None, type_)
 
 
-def _passed_by(cell: Cell, parent: Owner) -> frozenset[str] | None:
-    """What ``parent``'s constructor passes when it builds the node in ``cell`` through
-    a registry (read from its source), or ``None`` when it is not seen doing so."""
-    keys: list[Any] = []
-    while cell[0] is not None:
-        keys.append(cell[1])
-        cell = cell[0]
-        value = cell[2]
-        if isinstance(value, Mapping) and "type" in value:
-            keys.reverse()
-            return built_by_parent(parent[0], tuple(keys))
-    return None
+def _class_of(registry: Registry[Any], key: str) -> type | None:
+    """The class ``key`` names for a nested node looked up from ``registry``: there, else
+    in one other root under its scope, as the walk resolves nested nodes; ``None`` when
+    it names no class, several, or a plugin it needs cannot load (the walk reports that)."""
+    try:
+        obj, _ = _resolve.lookup(registry, key)
+        if obj is None:
+            found = {}
+            for root in live_roots():
+                if root is not registry.root:
+                    start = _resolve.start(root, None, False, registry.scope)
+                    hit, _ = _resolve.lookup(start, key)
+                    if hit is not None:
+                        found[id(hit)] = hit
+            obj = next(iter(found.values())) if len(found) == 1 else None
+    except Exception:  # not followed: the missing argument stays a warning
+        return None
+    finally:
+        CACHE.sync()  # a lookup may have loaded a plugin
+    return obj if isinstance(obj, type) else None
 
 
 def _like_default(owner: Owner | None, key: Any, value: Any) -> bool:

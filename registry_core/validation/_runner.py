@@ -23,21 +23,21 @@ from __future__ import annotations
 
 import os
 
-from registry_core.validation._reader import EACH, FIRST, Reader, Rule
+from registry_core.validation._reader import EACH, FIRST, Reader, Rule, read_parameters
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
-    from typing import Any, Final
+    from typing import Final
 
 __all__ = [
     "EACH",
     "ENTRIES",
     "FIRST",
     "Rule",
-    "built_by_parent",
     "layer_builder_keys",
     "mmengine_folder",
+    "runner_defaults",
     "runner_rules",
 ]
 
@@ -182,60 +182,35 @@ def layer_builder_keys() -> frozenset[str]:
     return found
 
 
-_BUILT: dict[tuple[int, str], Rule | None] = {}
-
-
-def built_by_parent(parent: Any, parts: tuple[Any, ...]) -> frozenset[str] | None:
-    """The arguments ``parent``'s constructor passes when it builds the nested node at
-    ``parts`` (its parameter, then keys and indices inside) with a registry's
-    ``build``; ``None`` when its source does not show it building the node so (it
-    hands it to other code, or the source cannot be read).
-
-    Read from ``parent.__init__``'s source with the reader of the Runner's sections:
-    ``self.head = MODELS.build(head)`` passes nothing; ``MODELS.build(cfg,
-    default_args=dict(in_channels=c))`` passes ``in_channels``.
-    """
-    if not parts or not isinstance(parts[0], str) or not isinstance(parent, type):
-        return None
-    given: set[str] = set()
-    for cls in parent.__mro__:  # the class that builds it may be a base class
-        init = cls.__dict__.get("__init__")
-        if init is None:
-            continue
-        key = (id(init), parts[0])
-        if key not in _BUILT:
-            _BUILT[key] = _read_init(init, parts[0])
-        rule = _BUILT[key]
-        for part in parts[1:]:
-            if rule is None:
-                break
-            rule = rule.children.get(EACH if isinstance(part, int) else str(part))
-        if rule is None:
-            continue
-        if FIRST in rule.given:
-            return None  # updated with keys that cannot be read
-        given |= rule.given
-        if rule.registry is not None:
-            return frozenset(given)
-    return None
-
-
-def _read_init(init: Any, parameter: str) -> Rule | None:
-    import ast
-    import inspect
-    import textwrap
-
+def runner_defaults(folder: str | None = None) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Section -> ``(key, top-level key)`` pairs: the keys the Runner sets in a section from
+    another top-level key of the config when the section has none, read from
+    ``Runner.__init__`` (``model.setdefault('data_preprocessor', data_preprocessor)``);
+    empty without MMEngine. The Runner's parameters are the config's top-level keys."""
+    folder = folder if folder is not None else mmengine_folder()
+    if folder is None:
+        return {}
+    path = os.path.join(folder, "runner", "runner.py")
     try:
-        source = textwrap.dedent(inspect.getsource(init))
-        tree = ast.parse(source)
-    except (OSError, TypeError, SyntaxError, ValueError):
-        return None
-    function = tree.body[0] if tree.body else None
-    if not isinstance(function, ast.FunctionDef):
-        return None
-    rule = Rule()
-    Reader(rule).read(function, parameter)
-    return rule
+        stamp = os.stat(path).st_mtime
+    except OSError:
+        return {}
+    cached = _DEFAULTS.get(folder)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    function = _function(_parse(path), "Runner.__init__")
+    found: dict[str, list[tuple[str, str]]] = {}
+    if function is not None:
+        for name, rule in read_parameters(function).children.items():
+            for holder, key, absent in rule.placed:
+                if absent and len(holder) == 1:
+                    found.setdefault(holder[0], []).append((key, name))
+    defaults = {section: tuple(pairs) for section, pairs in found.items()}
+    _DEFAULTS[folder] = (stamp, defaults)
+    return defaults
+
+
+_DEFAULTS: dict[str, tuple[float, dict[str, tuple[tuple[str, str], ...]]]] = {}
 
 
 def _parse(path: str) -> ast.Module:

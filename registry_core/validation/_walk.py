@@ -31,6 +31,7 @@ from registry_core.validation import _resolve
 from registry_core.validation._annotations import ACCEPT, FINE, PLAIN
 from registry_core.validation._cache import CACHE
 from registry_core.validation._record import Recorder
+from registry_core.validation._runner import runner_defaults
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -368,6 +369,24 @@ class _Walk(Recorder):
             if not missing and (allowed is None or all(k in allowed for k in place.args)):
                 return type_
         return place.types[0]
+
+    def _built_with(self, cell: Cell) -> Mapping[str, Any] | None:
+        """The arguments the node in ``cell`` is built with: a Runner section's with the
+        keys the Runner sets from other top-level keys (``model.data_preprocessor``)."""
+        value = cell[2]
+        if not isinstance(value, Mapping):
+            return None
+        place = self.places.get(id(value)) if self.places else None
+        if place is None:
+            return self.top_args if value is self.cfg else value
+        args: Mapping[str, Any] = self._args_of(value)
+        if len(place.parts) != 1 or not isinstance(self.cfg, Mapping):
+            return args
+        merged = dict(args)
+        for key, top in runner_defaults().get(place.parts[0], ()):
+            if key not in merged and self.cfg.get(top) is not None:
+                merged[key] = self.cfg[top]
+        return merged
 
     def _default_start(self, root: Registry[Any], default: str) -> Registry[Any]:
         """``_resolve.start(root, None, False, default)``, remembered while the trees
