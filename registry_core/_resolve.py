@@ -16,7 +16,8 @@ notes every step; the miss message (the registry searched, the scope that is
 missing), ``show`` (the registry holding the object, the name it is under) and
 validate (the registry the last part was looked up in) read that.
 :func:`registry_for_scope` is the same scope step alone: the registry of a
-default scope or of a ``_scope_``.
+default scope or of a ``_scope_`` (where a root's tree lacks it, the root's
+node of the scope it builds on: :func:`fallback`).
 
 New kinds plug in here (so that a change to how keys resolve touches this
 module only): :data:`KEY_KINDS` maps a ``str`` subclass of key to the function
@@ -37,7 +38,15 @@ if TYPE_CHECKING:
 
     from registry_core.registry import Registry
 
-__all__ = ["KEY_KINDS", "Trace", "find_scope", "lookup", "registry_for_scope", "resolve"]
+__all__ = [
+    "KEY_KINDS",
+    "Trace",
+    "fallback",
+    "find_scope",
+    "lookup",
+    "registry_for_scope",
+    "resolve",
+]
 
 _PARTIAL = _hook.PARTIAL
 
@@ -193,7 +202,7 @@ def find_scope(registry: Registry[Any], scope: str) -> tuple[Registry[Any] | Non
 
 
 def registry_for_scope(registry: Registry[Any], scope: str, strict: bool) -> Registry[Any]:
-    """The registry of ``scope`` in ``registry``'s tree, else ``registry`` itself.
+    """The registry of ``scope`` in ``registry``'s tree, else :func:`fallback`.
 
     What a default scope or a ``_scope_`` selects (``build``, ``validate``,
     ``switch_scope_and_registry``); answers are remembered per registry.
@@ -212,7 +221,35 @@ def registry_for_scope(registry: Registry[Any], scope: str, strict: bool) -> Reg
             if strict:
                 raise _hook.services.scope_not_found(scope, registry)
             return registry  # not remembered: a strict switch must still raise
-        found = registry
+        found = fallback(registry, scope)
     if final:
         remember_scope(registry, scope, found, before)
     return found
+
+
+def fallback(registry: Registry[Any], scope: str) -> Registry[Any]:
+    """Where a known ``scope`` that ``registry``'s tree lacks resolves from.
+
+    ``registry`` itself (the registry the call was made on, as in MMEngine),
+    unless it is a root: a root holds no names of the codebases under it, so
+    it resolves from its child of the scope that ``scope`` builds on, when it
+    has one. That scope is the one under which ``scope``'s registries sit, at
+    the top of another tree: for a codebase bridged from MMEngine (MMPretrain
+    under a ``FUNCTIONS`` root, where it has no registry), ``mmengine``, the
+    view of MMEngine's root, which holds MMEngine's own names, as the root
+    MMEngine itself falls back to does.
+    """
+    if registry.parent is not None:
+        return registry
+    for root in _tree.live_roots():
+        node = root._search(scope)
+        if node is None or node.parent is None:
+            continue
+        top = node  # its ancestor right under the root
+        while top.parent is not None and top.parent.parent is not None:
+            top = top.parent
+        if top is not node:
+            base = registry.children.get(top.scope)
+            if base is not None:
+                return base
+    return registry

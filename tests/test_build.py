@@ -276,6 +276,45 @@ class TestScopes:
             root.build({"type": "Net", "_scope_": 3})
 
 
+def test_a_root_without_the_default_scopes_node_falls_back_to_the_scope_it_builds_on(
+    registry_state: None,
+) -> None:
+    """Issue 17, second round (root scope fallback): a codebase built on another
+    (registries under the other's, as MMPretrain's sit under MMEngine's) and
+    without a registry in some root's tree (MMPretrain has no ``FUNCTIONS``).
+    Under its default scope, that root resolves from its node of the scope the
+    codebase builds on (``mmengine``: MMEngine's root, which holds MMEngine's own
+    names), as MMEngine resolves from the registry the call was made on."""
+    from registry_core import default_scope
+
+    models = Registry("model", scope="fb_models")
+    functions = Registry("function", scope="fb_functions")
+    base_models = Registry("model", parent=models, scope="fb_base")
+    base_functions = Registry("function", parent=functions, scope="fb_base")
+    Registry("model", parent=base_models, scope="fb_code")  # fb_code builds on fb_base
+
+    @base_functions.register_module()
+    def collate(batch: list[int]) -> list[int]:
+        return batch
+
+    with default_scope("fb_code"):
+        with functions.switch_scope_and_registry(None) as reg:
+            assert reg is base_functions
+        assert functions.build({"type": "collate", "batch": [1]}) == [1]
+        with functions.switch_scope_and_registry("fb_code") as reg:  # as _scope_ does
+            assert reg is base_functions
+        assert functions.build({"type": "collate", "batch": [2], "_scope_": "fb_code"}) == [2]
+        # not a root: the registry the call was made on, as before
+        with base_functions.switch_scope_and_registry(None) as reg:
+            assert reg is base_functions
+    with default_scope("fb_base"):  # a scope right under the roots: its node, or the root
+        with functions.switch_scope_and_registry(None) as reg:
+            assert reg is base_functions
+        other = Registry("hook", scope="fb_hooks")
+        with other.switch_scope_and_registry(None) as reg:
+            assert reg is other
+
+
 def test_unknown_default_scope_does_not_hide_an_unknown_scope_key() -> None:
     """The fallback for an unknown default scope is not remembered as that scope's node."""
     from registry_core import default_scope

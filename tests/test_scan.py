@@ -1124,6 +1124,51 @@ def test_find_version_takes_the_newest_of_two_installs_in_one_folder(tmp_path: P
     assert find_version("registry-core", [site, later]) == "0.10"
 
 
+@pytest.mark.parametrize(
+    "layout",
+    [
+        ("stale", "site", "older"),
+        ("older", "site"),
+        ("broken", "site"),
+        ("stale",),
+        ("two", "later"),
+        (),
+    ],
+)
+def test_the_scan_finds_the_framework_version_as_find_version_does(
+    tmp_path: Path, layout: tuple[str, ...]
+) -> None:
+    # Issue 17 (discovery speed): the running version comes from the scan's own walk.
+    folders = {
+        "stale": ({"registry_core-0.0.dist-info": {}},),
+        "site": (distribution_tree("registry-core", "1.2.3"),),
+        "older": (distribution_tree("registry_core", "0.9"),),
+        "broken": ({"registry_core-5.dist-info": {"METADATA": "Name: x\n"}},),
+        "two": (
+            distribution_tree("registry-core", "0.9"),
+            distribution_tree("registry_core", "0.10"),
+        ),
+        "later": (distribution_tree("registry-core", "9.0"),),
+    }
+    paths = [make_site(tmp_path / name, plugin(), *folders[name]) for name in layout]
+
+    assert scan(paths).framework_version == find_version("registry-core", paths)
+    assert scan(paths, bridge=False).framework_version == find_version("registry-core", paths)
+
+
+@pytest.mark.parametrize("size", [8191, 8192, 8193, 16384, 20_000])
+def test_entry_points_are_read_to_their_end_whatever_their_size(tmp_path: Path, size: int) -> None:
+    # A file is read in chunks of 8 KiB, and a chunk shorter than asked for is
+    # its end: the group at the very end of a file around that size is found.
+    head, tail = "[console_scripts]\ntool = ", f"\n\n[{GROUP}]\ntoydet = toydet.registry\n"
+    text = head + "m" * (size - len(head) - len(tail)) + tail
+    assert len(text.encode()) == size
+    site = make_site(tmp_path / "site", with_file(plugin(), "entry_points.txt", text))
+
+    (record,) = scan([site]).entry_points
+    assert (record.scope, record.module) == ("toydet", "toydet.registry")
+
+
 # -- value objects, names, doctests ----------------------------------------------------------
 
 

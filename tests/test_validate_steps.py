@@ -21,13 +21,8 @@ import pytest
 
 from registry_core import Registry, ScopeNotFoundError
 from registry_core.validation import _resolve
-from registry_core.validation._annotations import (
-    ACCEPT,
-    REJECT,
-    SUBCLASS,
-    compile_annotation,
-    describe_value,
-)
+from registry_core.validation._annotations import compile_annotation
+from registry_core.validation._expect import ACCEPT, REJECT, SUBCLASS, describe_value
 from registry_core.validation._issues import Issue, Report, config_error, sort_issues
 from registry_core.validation._record import parts_of as _parts
 from registry_core.validation._signature import _short_file, definition, locate, plan_for

@@ -10,6 +10,10 @@ RECORD, and the package beside it) the distribution ``mmtoy``, which requires
   MMEngine parent, ``optim_wrapper`` (matched by identity, not by name);
 - ``AUGMENTS``, parentless (as MMPretrain's ``BATCH_AUGMENTS``).
 
+``mmtoy.extra``, which nothing imports but the tests, makes more MMEngine
+registries when imported: ``EXTRA`` (scope ``mmtoy_extra``, a child of
+``MODELS``), ``INNER`` (under it) and the parentless ``ALONE``.
+
 ``mmtoy.models.Net`` builds its norm layer the way MMCV's
 ``build_norm_layer`` does: through MMEngine's *root* ``MODELS`` with
 ``switch_scope_and_registry(None)``, which finds ``Norm`` only when MMEngine's
@@ -100,6 +104,33 @@ if os.path.exists(os.environ.get("MMTOY_MODELS_FAIL", "/nonexistent/flag")):
 """
 
 
+EXTRA_PY = """\
+from mmengine.registry import Registry
+
+from mmtoy.registry import MODELS
+
+# made when this module is imported, after mmtoy's scope loaded
+EXTRA = Registry("model", parent=MODELS, scope="mmtoy_extra")
+INNER = Registry("model", parent=EXTRA, scope="mmtoy_inner")
+ALONE = Registry("gadget", scope="mmtoy_alone")  # parentless
+
+
+@EXTRA.register_module()
+class ExtraNet:
+    pass
+
+
+@INNER.register_module()
+class InnerNet:
+    pass
+
+
+@ALONE.register_module()
+class Gadget:
+    pass
+"""
+
+
 def distribution(
     name: str,
     package: str,
@@ -129,7 +160,12 @@ def write(root: Path, tree: dict[str, object]) -> None:
 
 
 def write_mmtoy(site: Path) -> None:
-    modules = {"__init__.py": "", "registry.py": REGISTRY_PY, "models.py": MODELS_PY}
+    modules = {
+        "__init__.py": "",
+        "registry.py": REGISTRY_PY,
+        "models.py": MODELS_PY,
+        "extra.py": EXTRA_PY,
+    }
     write(site, distribution("mmtoy", "mmtoy", modules))
 
 

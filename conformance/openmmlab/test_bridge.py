@@ -381,3 +381,177 @@ def test_blocking_mmengine_blocks_what_is_built_on_it(site: Path) -> None:
         site,
         REGISTRY_CORE_BLOCK="mmengine",
     )
+
+
+def test_a_root_without_the_default_scopes_registry_resolves_from_mmengines(site: Path) -> None:
+    """Issue 17, second round (root scope fallback): mmtoy makes no FUNCTIONS
+    registry. Under default scope mmtoy, MMEngine resolves from the registry the
+    call was made on, its root FUNCTIONS, which holds MMEngine's own names; our
+    FUNCTIONS root resolves from its mmengine level, that root's view (it
+    resolved from itself and found nothing)."""
+    out = run(
+        """
+        import logging
+        import mmengine.dataset  # registers default_collate in MMEngine's FUNCTIONS
+        import mmengine.registry as engine
+        from mmengine.logging import MMLogger
+        from registry_core import FUNCTIONS, MODELS, default_scope
+
+        MMLogger.get_current_instance().setLevel(logging.ERROR)  # its fallback warns
+        batch = [{"x": 1}, {"x": 2}]
+        with engine.DefaultScope.overwrite_default_scope("mmtoy"):
+            theirs = engine.FUNCTIONS.build(dict(type="default_collate", data_batch=batch))
+        with default_scope("mmtoy"):
+            ours = FUNCTIONS.build(dict(type="default_collate", data_batch=batch))
+            assert "mmtoy" in MODELS.children["mmengine"].children  # loaded by the build
+            assert "mmtoy" not in FUNCTIONS.children["mmengine"].children
+            with FUNCTIONS.switch_scope_and_registry(None) as registry:
+                assert registry is FUNCTIONS.children["mmengine"]
+                assert registry.get("default_collate") is engine.FUNCTIONS.get("default_collate")
+            # an MMEngine-style build function, as a ported runner has them
+            with FUNCTIONS.switch_scope_and_registry(None) as registry:
+                collate = registry.get("default_collate")
+            # get never reads the default scope (SPEC 3): the root's own names
+            assert FUNCTIONS.get("default_collate") is None
+            assert FUNCTIONS.get("mmengine.default_collate") is collate
+        assert repr(ours) == repr(theirs)
+        print("ok")
+        """,
+        site,
+    )
+    assert out.strip().splitlines()[-1] == "ok"
+
+
+def test_registries_made_after_their_scope_loaded_are_viewed_at_the_next_miss(
+    site: Path,
+) -> None:
+    """Issue 17, second round: a module imported after mmtoy loaded makes MMEngine
+    registries under a viewed one; they get views at the next lookup that misses
+    their scope (never on a hit), with the registries under them."""
+    out = run(
+        """
+        from registry_core import MODELS
+        from registry_core.roots import ROOTS
+
+        assert MODELS.get("mmtoy.Net") is not None  # mmtoy loaded
+        toy = MODELS.children["mmengine"].children["mmtoy"]
+        import mmtoy.extra as extra
+
+        assert "mmtoy_extra" not in toy.children  # MMEngine's add only noted it
+        assert MODELS.get("mmtoy_extra.ExtraNet") is extra.ExtraNet
+        view = toy.children["mmtoy_extra"]
+        assert view.mmengine_registry is extra.EXTRA and view.scope == "mmtoy_extra"
+        assert view.children["mmtoy_inner"].mmengine_registry is extra.INNER
+        assert MODELS.get("mmtoy_inner.InnerNet") is extra.InnerNet
+        assert MODELS.get("mmtoy_extra.Net") is MODELS.get("mmtoy.Net")  # its parents' names
+
+        @extra.EXTRA.register_module()
+        class Later:
+            pass
+
+        assert MODELS.get("mmtoy_extra.Later") is Later  # live, as any view
+        assert type(MODELS.build(dict(type="mmtoy_extra.ExtraNet"))) is extra.ExtraNet
+        # a parentless registry made later: nothing notices it (documented)
+        assert MODELS.get("mmtoy_alone.Gadget") is None
+        assert not any(
+            getattr(root, "mmengine_registry", None) is extra.ALONE for root in ROOTS.values()
+        )
+        print("ok")
+        """,
+        site,
+    )
+    assert out.strip().splitlines()[-1] == "ok"
+
+
+def test_a_listing_views_registries_made_after_their_scope_loaded(site: Path) -> None:
+    out = run(
+        """
+        import registry_core
+        from registry_core import MODELS
+
+        registry_core.load_scope("mmtoy")
+        import mmtoy.extra
+
+        toy = MODELS.children["mmengine"].children["mmtoy"]
+        assert "mmtoy_extra" not in toy.children
+        registry_core.available_scopes()  # as tree, list, show and check do (load_all)
+        assert toy.children["mmtoy_extra"].mmengine_registry is mmtoy.extra.EXTRA
+        print("ok")
+        """,
+        site,
+    )
+    assert out.strip().splitlines()[-1] == "ok"
+
+
+def test_a_parentless_registry_named_like_a_shipped_root_gets_a_root_of_its_own(
+    tmp_path: Path,
+) -> None:
+    """A codebase's parentless MMEngine registry becomes a root (as mmtoy's
+    AUGMENTS); one whose label a shipped root has is listed under its scope.
+    Lookups, scoped keys and builds go through it as through any root."""
+    site = tmp_path / "site"
+    registry_py = (
+        "from mmengine.registry import Registry\n"
+        "TRANSFORMS = Registry('transform')\n"
+        "@TRANSFORMS.register_module()\nclass Flip:\n    pass\n"
+    )
+    write(site, distribution("mmclash", "mmclash", {"__init__.py": "", "registry.py": registry_py}))
+    out = run(
+        """
+        import registry_core
+        from registry_core import TRANSFORMS
+        from registry_core.roots import ROOTS
+
+        registry_core.load_scope("mmclash")
+        import mmclash.registry as clash
+
+        root = ROOTS["mmclash.TRANSFORMS"]
+        assert ROOTS["TRANSFORMS"] is TRANSFORMS  # the shipped root keeps its label
+        assert root.mmengine_registry is clash.TRANSFORMS
+        assert (root.parent, root.scope) == (None, "mmclash")
+        assert "mmclash" not in TRANSFORMS.children["mmengine"].children
+        assert root.get("Flip") is clash.Flip and root.get("mmclash.Flip") is clash.Flip
+        assert type(root.build(dict(type="Flip"))) is clash.Flip
+        print("ok")
+        """,
+        site,
+    )
+    assert out.strip().splitlines()[-1] == "ok"
+
+
+def test_an_mmengine_root_with_no_registry_core_root_of_its_name_becomes_one(
+    site: Path,
+) -> None:
+    """Every root of MMEngine 0.10.7 has a registry_core root of its name; one
+    that has none (as a later MMEngine could add) is viewed as a root of its own,
+    listed under its name in mmengine.registry."""
+    out = run(
+        """
+        import mmengine.registry as engine
+        import registry_core.roots as ours
+        from registry_core import Registry
+        from registry_core.roots import ROOTS
+
+        names = {r.name for r in vars(ours).values() if isinstance(r, Registry)}
+        theirs = [r for r in vars(engine).values() if isinstance(r, engine.Registry)]
+        assert {r.name for r in theirs if r.parent is None} <= names
+
+        engine.GADGETS = engine.Registry("gadget", scope="mmengine")
+
+        @engine.GADGETS.register_module()
+        class Gadget:
+            pass
+
+        from registry_core import MODELS
+
+        assert MODELS.get("mmtoy.Net") is not None  # loads mmengine, then mmtoy
+        root = ROOTS["GADGETS"]
+        assert root.mmengine_registry is engine.GADGETS
+        assert (root.parent, root.scope) == (None, "mmengine")
+        assert root.get("Gadget") is Gadget and root.get("mmengine.Gadget") is Gadget
+        assert type(root.build(dict(type="Gadget"))) is Gadget
+        print("ok")
+        """,
+        site,
+    )
+    assert out.strip().splitlines()[-1] == "ok"

@@ -1,7 +1,8 @@
 """MMPretrain's models built through registry_core equal MMEngine's (SPEC §12, issue 17 item 2).
 
 A sample covering the families runs by default; ``REGISTRY_CORE_ALL_MODELS=1``
-runs every config of the wheel (see ``models.py``).
+runs every config of the wheel (see ``models.py``; add ``-s`` to see what each
+config gave: tensors equal, both fail alike, or MMEngine cannot load it).
 """
 
 from __future__ import annotations
@@ -24,5 +25,6 @@ def test_the_sample_covers_the_families() -> None:
 @pytest.mark.parametrize("config", CONFIGS)
 def test_model_equals_mmengines(config: str) -> None:
     outcome = compare(config)
+    print(f"[{config}] {outcome}")  # with -s: the figures of a whole-corpus run
     if config in SAMPLE:  # each sample model builds on CPU: compared tensor by tensor
         assert "tensors equal" in outcome, outcome

@@ -12,7 +12,8 @@ step is :func:`attach`:
 - ``_view``: the view, a ``Registry`` whose own names are MMEngine's
   registry's (``_live``), which builds with MMEngine's build function;
 - ``_engine_scope``: MMEngine's default scope, set for a build through a view
-  and following ``default_scope``, ``init_default_scope`` and ``_scope_``.
+  and following ``default_scope``, ``init_default_scope`` and ``_scope_``;
+- ``_late``: views for MMEngine registries made after their scope loaded.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from registry_core._scope import ScopeSync
     from registry_core.discovery._records import EntryPointRecord
 
-__all__ = ["attach", "default_scope_sync"]
+__all__ = ["attach", "attach_late", "default_scope_sync"]
 
 
 def attach(record: EntryPointRecord, loader: Any) -> ModuleType:
@@ -33,6 +34,13 @@ def attach(record: EntryPointRecord, loader: Any) -> ModuleType:
     from registry_core.bridge._attach import attach_scope
 
     return attach_scope(record, loader)
+
+
+def attach_late(loader: Any) -> bool:
+    """View the MMEngine registries made since their scope loaded; True if any was."""
+    from registry_core.bridge._late import attach_late as attach_them
+
+    return attach_them(loader)
 
 
 def default_scope_sync() -> ScopeSync:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from registry_core.discovery._records import EntryPointRecord
     from registry_core.registry import Registry
 
-__all__ = ["attach_scope", "engine_snapshot", "view_of"]
+__all__ = ["add_view", "attach_scope", "engine_snapshot", "view_of"]
 
 #: id of an MMEngine registry -> (that registry, its view): the one owner of
 #: the views (root views live as long as this holds them).
@@ -58,6 +58,11 @@ def view_of(mm: Any) -> MMEngineView | None:
             return None
         node = node.parent
     return view if any(root is node for root in live_roots()) else None
+
+
+def add_view(mm: Any, view: MMEngineView) -> None:
+    """Hold ``view`` as the view of ``mm`` (one made after its scope loaded: ``_late``)."""
+    _VIEWS[id(mm)] = (mm, view)
 
 
 def attach_scope(record: EntryPointRecord, loader: Any) -> ModuleType:

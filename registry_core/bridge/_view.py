@@ -17,7 +17,7 @@ from importlib import import_module
 from registry_core._messages import add_note, build_note
 from registry_core._names import share_names
 from registry_core.bridge._engine_scope import engine_scope
-from registry_core.bridge._live import LiveNames
+from registry_core.bridge._live import LiveChildren, LiveNames
 from registry_core.registry import Registry
 
 TYPE_CHECKING = False
@@ -73,6 +73,10 @@ class MMEngineView(Registry):  # type: ignore[type-arg]
             mm._module_dict = names
         names.watch(self)
         share_names(self, names)
+        # MMEngine's ``children`` property returns this very dict, and its
+        # ``_add_child`` adds to it: a child made later is noted (_live, _late).
+        if not isinstance(mm._children, LiveChildren):
+            mm._children = LiveChildren(mm._children, mm)
 
     def _place(
         self, name: str, scope: str, parent: Registry[Any] | None, origin: str, home: str | None

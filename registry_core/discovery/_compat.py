@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import sys
 
+from registry_core.discovery._records import FRAMEWORK
 from registry_core.errors import IncompatiblePluginError
 
 TYPE_CHECKING = False
@@ -36,10 +37,10 @@ if TYPE_CHECKING:
 
     from registry_core.discovery._scan import EntryPointRecord
 
-__all__ = ["CACHE_VAR", "cache_file", "check", "running_version"]
+__all__ = ["CACHE_VAR", "cache_file", "check", "running_version", "set_running_version"]
 
 CACHE_VAR = "REGISTRY_CORE_CACHE_DIR"
-_SELF = "registry-core"
+_SELF = FRAMEWORK
 _FORMAT = "v1"
 _OK = "ok"
 #: Past this size the cache file starts over (it holds ~1 KB per 5 verdicts).
@@ -72,14 +73,31 @@ def running_version() -> str:
     """The running ``registry_core.__version__``: the installed ``registry-core``
     distribution's version, else (running uninstalled) the source tree's.
 
-    Found once; the package root's ``__version__`` is this.
+    Found once: by the first scan of ``sys.path`` (:func:`set_running_version`),
+    or, asked before any scan, by a walk of its own. The package root's
+    ``__version__`` is this.
     """
     if not _RUNNING:
-        from registry_core._version import VERSION
         from registry_core.discovery._scan import find_version
 
-        _RUNNING.append(find_version("registry-core", sys.path) or VERSION)
+        set_running_version(find_version(_SELF, sys.path))
     return _RUNNING[0]
+
+
+def set_running_version(installed: str | None) -> None:
+    """Settle the running version, unless it is already: ``installed``, the
+    version of the first ``registry-core`` on ``sys.path`` (``None``: none
+    there, or none readable; the source tree's version then).
+
+    The loader passes what its scan of ``sys.path`` found (the scan walks the
+    path anyway), so that a plugin's compatibility check walks it no second time.
+    """
+    if not _RUNNING:
+        if installed is None:
+            from registry_core._version import VERSION
+
+            installed = VERSION
+        _RUNNING.append(installed)
 
 
 def check(record: EntryPointRecord) -> IncompatiblePluginError | None:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+from operator import attrgetter
 from stat import S_ISDIR, S_ISREG
 
 from registry_core.discovery._records import normalize_name
@@ -24,6 +25,8 @@ __all__ = ["MetaDir", "has_file", "metadata_dirs", "read", "read_file", "valid_k
 
 _O_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 _SUFFIXES = (".dist-info", ".egg-info")
+_CHUNK = 8192
+_NAME = attrgetter("name")  # a directory entry's name, as a sort key
 
 
 class MetaDir:
@@ -91,7 +94,7 @@ def metadata_dirs(
             ]
         except (OSError, ValueError):
             continue  # unreadable, vanished, or not a valid path
-        found.sort(key=_name)  # a stable order, whatever the file system's
+        found.sort(key=_NAME)  # a stable order, whatever the file system's
         for child in found:
             try:
                 is_dir = child.is_dir()
@@ -99,7 +102,11 @@ def metadata_dirs(
                 continue
             lowered = child.name.lower()
             if is_dir and lowered.endswith(".dist-info"):  # the common case, inlined
-                key = normalize_name(lowered.rpartition(".")[0].partition("-")[0])
+                # normalize_name, for a name already lowered with no "." nor "--"
+                # (wheels escape runs of "-_." as "_")
+                key = lowered.rpartition(".")[0].partition("-")[0].replace("_", "-")
+                if "." in key or "--" in key:
+                    key = normalize_name(key)
                 yield MetaDir(key, child.path, "METADATA", slot)
                 continue
             kind = _kind(child.name, is_dir, root if egg else None)
@@ -146,10 +153,6 @@ def _zip_dirs(root: str, slot: int) -> Iterator[MetaDir]:
             yield meta
 
 
-def _name(entry: os.DirEntry[str]) -> str:
-    return entry.name
-
-
 def valid_key(key: str) -> bool:
     """Whether pip accepts the name (PEP 508: letters, digits, inner ``-._``)."""
     return key.isascii() and key.replace("-", "").isalnum() and key[0] != "-" != key[-1]
@@ -168,10 +171,12 @@ def read(path: str, *, header_only: bool = False) -> bytes | None:
     try:
         data = b""
         while True:
-            chunk = os.read(fd, 8192)
-            if not chunk:
-                return data
+            chunk = os.read(fd, _CHUNK)
             data += chunk
+            # A regular file reads short only at its end (POSIX): a small file
+            # costs one read, not a second one to see the end.
+            if len(chunk) < _CHUNK:
+                return data
             if header_only and (
                 b"\n\n" in data
                 or b"\n\r\n" in data

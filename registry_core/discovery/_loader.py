@@ -35,7 +35,6 @@ import contextlib
 import importlib
 import os
 import sys
-import threading
 import time
 from _thread import get_ident
 
@@ -45,6 +44,7 @@ from registry_core._messages import add_note
 from registry_core._names import locations_done, set_locations_done
 from registry_core._node import origin
 from registry_core.discovery import _compat
+from registry_core.discovery._lock import LoadLock
 from registry_core.discovery._records import ENTRY_POINT
 from registry_core.discovery._scan import GROUP, PathWatch, scan
 from registry_core.discovery._transaction import OpenLoad, Transaction, calling_module
@@ -94,7 +94,7 @@ class Loader:
     """The loading state of one process; ``registry_core.discovery.loader()``."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition(threading.RLock())
+        self._cond = LoadLock()
         self._scanned = False
         self._disabled = False
         self._blocked: frozenset[str] = frozenset()
@@ -104,6 +104,7 @@ class Loader:
         self._index: tuple[dict[str, str], dict[str, list[str]]] | None = None
         self._diagnostics: tuple[Diagnostic, ...] = ()
         self._watch = PathWatch()  # has sys.path changed since the last scan?
+        self._bridging = False  # a bridged scope was loaded (or tried): see _attach_late
         # id(registry) -> its locations' unit (which holds the registry weakly)
         self._locations: dict[int, LocationsUnit] = {}
         # who holds the turn, and how many nested loads it has open
@@ -125,6 +126,7 @@ class Loader:
             twin._plugins = {scope: unit.copy() for scope, unit in self._plugins.items()}
             twin._diagnostics = self._diagnostics
             twin._watch = PathWatch(self._watch.fingerprint)
+            twin._bridging = self._bridging
         return twin
 
     # -- the scan ---------------------------------------------------------------
@@ -157,6 +159,7 @@ class Loader:
         if not self._disabled:
             bridge = env.get(BRIDGE_VAR, "").strip().lower() not in _FALSE
             result = scan(sys.path) if bridge else scan(sys.path, bridge=False)
+            _compat.set_running_version(result.framework_version)
             diagnostics = result.diagnostics
             self._watch = PathWatch(result.fingerprint)
             by_scope: dict[str, list[EntryPointRecord]] = {}
@@ -177,6 +180,7 @@ class Loader:
 
     def table(self) -> ScopeTable:
         self.ensure_scanned()
+        self._attach_late()  # what a listing shows includes them
         with self._cond:
             table = ScopeTable((s, u.info()) for s, u in self._plugins.items())
             table.diagnostics = self._diagnostics
@@ -275,8 +279,12 @@ class Loader:
             self.ensure_scanned()
         unit = self._plugins.get(scope)
         if unit is None:
+            if present:
+                return _hook.NOT_A_PLUGIN
+            if self._attach_late():  # an MMEngine registry made since its scope loaded
+                return _hook.READY
             # the tree lacks it too: a plugin installed since the scan, maybe
-            if present or not self._rescan_if_path_changed():
+            if not self._rescan_if_path_changed():
                 return _hook.NOT_A_PLUGIN
             unit = self._plugins.get(scope)
             if unit is None:
@@ -284,6 +292,16 @@ class Loader:
         if unit.status == LOADED:
             return _hook.READY
         return self._load_plugin(unit)
+
+    def _attach_late(self) -> bool:
+        """Views of the MMEngine registries made since their scope loaded (by a
+        module imported later), once a bridged scope loaded; True if any."""
+        if not self._bridging:
+            return False
+        from registry_core.bridge import attach_late
+
+        with self._cond:
+            return attach_late(self)
 
     def _rescan_if_path_changed(self) -> bool:
         """For a scope the last scan did not find: rescan if ``sys.path`` changed since.
@@ -398,6 +416,7 @@ class Loader:
                 else:  # a codebase built on MMEngine: import it and attach views
                     from registry_core.bridge import attach
 
+                    self._bridging = True
                     module = attach(r, self)
             except KeyboardInterrupt:
                 raise
@@ -539,7 +558,7 @@ class Loader:
         self._waiting.clear()
         if self._turn is not None and self._turn != me:
             self._turn, self._turn_depth = None, 0
-        self._cond = threading.Condition(threading.RLock())
+        self._cond = LoadLock()
 
 
 def _follow_default_scope(bridged: bool) -> None:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENTRY_POINT",
+    "FRAMEWORK",
     "GROUP",
     "MMENGINE",
     "MMENGINE_KEYS",
@@ -31,6 +32,9 @@ GROUP = "registry_core.scopes"
 
 RESERVED_SCOPE = "registry_core"
 """The framework's own scope, which no plugin may claim."""
+
+FRAMEWORK = "registry-core"
+"""The framework's own distribution (normalised name): the running version is its version."""
 
 ENTRY_POINT: PluginSource = "entry-point"
 """The ``source`` of a scope advertised in the ``registry_core.scopes`` group."""
@@ -127,15 +131,20 @@ class ScanResult(Value):
         diagnostics: The problems found, in search-path order.
         fingerprint: :func:`path_fingerprint` of the searched path, taken before
             the scan; not part of equality.
+        framework_version: The version of the ``registry-core`` distribution
+            the scan met first on the path (what :func:`find_version` says of
+            it on the same path), or ``None``; not part of equality. The running
+            version is taken from it, so that finding it costs no second walk.
     """
 
-    __slots__ = ("entry_points", "diagnostics", "fingerprint")  # noqa: RUF023 (the repr's order)
+    __slots__ = ("entry_points", "diagnostics", "fingerprint", "framework_version")  # noqa: RUF023 (the repr's order)
     _compared = ("entry_points", "diagnostics")
-    _hidden = frozenset({"fingerprint"})
+    _hidden = frozenset({"fingerprint", "framework_version"})
 
     entry_points: tuple[EntryPointRecord, ...]
     diagnostics: tuple[Diagnostic, ...]
     fingerprint: tuple[object, ...]
+    framework_version: str | None
 
     def __init__(
         self,
@@ -143,6 +152,7 @@ class ScanResult(Value):
         entry_points: tuple[EntryPointRecord, ...],
         diagnostics: tuple[Diagnostic, ...],
         fingerprint: tuple[object, ...] = (),
+        framework_version: str | None = None,
     ) -> None:
         self._assign(locals())
 

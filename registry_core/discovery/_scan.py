@@ -56,6 +56,7 @@ from registry_core.discovery._layout import (
 )
 from registry_core.discovery._metadata import newest, parse_header, read_plugin
 from registry_core.discovery._records import (
+    FRAMEWORK,
     GROUP,
     MMENGINE_KEYS,
     RESERVED_SCOPE,
@@ -192,7 +193,10 @@ def scan(paths: Iterable[str], *, bridge: bool = True) -> ScanResult:
     if listings is not None:
         records += _bridged(found, entries, listings, relevant, records)
     return ScanResult(
-        entry_points=tuple(records), diagnostics=tuple(diagnostics), fingerprint=fingerprint
+        entry_points=tuple(records),
+        diagnostics=tuple(diagnostics),
+        fingerprint=fingerprint,
+        framework_version=_version_of(FRAMEWORK, [meta for meta in found if meta.key == FRAMEWORK]),
     )
 
 
@@ -300,10 +304,14 @@ def find_version(name: str, paths: Iterable[str]) -> str | None:
         Its ``Version`` field as written (not validated), or ``None`` when it is
         not installed, its metadata cannot be read or has no version.
     """
-    key = normalize_name(name)
+    return _version_of(normalize_name(name), metadata_dirs(paths))
+
+
+def _version_of(key: str, metas: Iterable[MetaDir]) -> str | None:
+    """:func:`find_version` of the identity ``key`` among ``metas``, in path order."""
     slot: int | None = None
     versions: list[str | None] = []
-    for meta in metadata_dirs(paths):
+    for meta in metas:
         if meta.key != key:
             continue
         if slot is not None and meta.slot != slot:

@@ -28,9 +28,9 @@ from registry_core._node import origin, restore_child
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import threading
     from typing import Any
 
+    from registry_core.discovery._lock import LoadLock
     from registry_core.discovery._units import Unit
     from registry_core.registry import Registry
 
@@ -128,9 +128,7 @@ class OpenLoad:
 
     __slots__ = ("_lock", "_stacks", "_txn", "_unit")
 
-    def __init__(
-        self, unit: Unit, stacks: dict[int, list[Transaction]], lock: threading.Condition
-    ) -> None:
+    def __init__(self, unit: Unit, stacks: dict[int, list[Transaction]], lock: LoadLock) -> None:
         self._unit = unit
         self._stacks = stacks
         self._lock = lock

@@ -3,7 +3,8 @@
 - :func:`validate` (``_validate``) walks a whole config (``_walk``), resolves
   each node's type as ``build`` would (``_resolve``), binds its arguments to
   the target's signature (``_signature``) and checks them against its
-  annotations (``_annotations``; text annotations read by ``_evaluate``); it
+  annotations (compiled by ``_annotations`` into ``_expect.Expect``, which holds
+  the container rule; text annotations read by ``_evaluate``); it
   builds nothing and reports every issue at once (``_record`` writes them,
   ``_issues`` holds them). Plans and lookups are remembered per target
   (``_cache``).

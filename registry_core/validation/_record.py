@@ -15,9 +15,9 @@ from registry_core._messages import where
 from registry_core._paths import format_path
 from registry_core.registry import live_roots
 from registry_core.validation import _resolve
-from registry_core.validation._annotations import REJECT, WRONG, describe_value
 from registry_core.validation._cache import CACHE
 from registry_core.validation._chain import built_through
+from registry_core.validation._expect import REJECT, WRONG, describe_value
 from registry_core.validation._issues import ERROR, WARNING, Issue
 from registry_core.validation._runner import layer_builder_keys
 
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from registry_core._vocab import IssueCode, Severity
     from registry_core.errors import ScopeNotFoundError
     from registry_core.registry import Registry
-    from registry_core.validation._annotations import Expect
     from registry_core.validation._chain import Built
+    from registry_core.validation._expect import Expect
     from registry_core.validation._signature import Location, Plan
 
     #: ``(parent cell, key, value)``; the top cell's parent is ``None``.

@@ -19,8 +19,8 @@ registry holds is accepted: it is the target's own data (MMPretrain's LoRA
 
 from __future__ import annotations
 
-from registry_core.validation._annotations import ACCEPT, REJECT
 from registry_core.validation._cache import CACHE
+from registry_core.validation._expect import ACCEPT, REJECT
 from registry_core.validation._runner import EACH, FIRST, Rule, layer_builder_keys, runner_rules
 from registry_core.validation._schema_refs import ref
 from registry_core.validation._sections import whole_key as _whole
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from registry_core.registry import Registry
-    from registry_core.validation._annotations import Expect
+    from registry_core.validation._expect import Expect
     from registry_core.validation._signature import Plan
 
 __all__ = ["whole_schema"]

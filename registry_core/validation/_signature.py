@@ -27,18 +27,15 @@ import sys
 from collections import ChainMap
 
 from registry_core import _keys
-from registry_core.validation._annotations import (
-    Expect,
-    by_default,
-    by_docstring,
-    compile_annotation,
-)
+from registry_core.validation._annotations import by_default, by_docstring, compile_annotation
 from registry_core.validation._frozen import Frozen
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
+
+    from registry_core.validation._expect import Expect
 
 __all__ = ["Location", "Plan", "definition", "locate", "plan_for"]
 

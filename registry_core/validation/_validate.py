@@ -9,9 +9,9 @@ from registry_core._resolve import registry_for_scope
 from registry_core._scope import CURRENT
 from registry_core.errors import ScopeNotFoundError
 from registry_core.registry import Registry, live_roots
-from registry_core.validation._annotations import describe_value
 from registry_core.validation._cache import CACHE
 from registry_core.validation._causes import lead
+from registry_core.validation._expect import describe_value
 from registry_core.validation._issues import ERROR, WARNING, Issue, Report, config_error
 from registry_core.validation._runner import runner_rules
 from registry_core.validation._sections import Place, is_whole, places

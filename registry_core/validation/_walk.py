@@ -28,8 +28,8 @@ from registry_core import _keys
 from registry_core.errors import ScopeNotFoundError
 from registry_core.registry import live_roots
 from registry_core.validation import _resolve
-from registry_core.validation._annotations import ACCEPT, FINE, PLAIN
 from registry_core.validation._cache import CACHE
+from registry_core.validation._expect import ACCEPT, FINE, PLAIN
 from registry_core.validation._record import Recorder
 from registry_core.validation._runner import runner_defaults
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from typing import Any, Final
 
     from registry_core.registry import Registry
-    from registry_core.validation._annotations import Expect
+    from registry_core.validation._expect import Expect
     from registry_core.validation._issues import Issue
     from registry_core.validation._record import Cell, Owner, Parts
     from registry_core.validation._sections import Place
