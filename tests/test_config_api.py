@@ -58,24 +58,3 @@ def test_load_config_takes_paths_and_checks_trusted(tmp_path: Path) -> None:
     assert registry_core.load_config(str(tmp_path / "cfg.json")) == {"a": 1}
     with pytest.raises(TypeError, match="trusted is a bool"):
         registry_core.load_config(tmp_path / "cfg.json", trusted="yes")  # type: ignore[arg-type]
-
-
-def test_load_config_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
-    """load_config pauses the cyclic garbage collector while it loads (issue 18, speed):
-    afterwards it is enabled again, also after a failed load, and stays disabled when
-    the caller had disabled it."""
-    import gc
-
-    (tmp_path / "ok.py").write_text("a = dict(b=[1, 2])\n")
-    (tmp_path / "bad.py").write_text("a = open('x')\n")
-    was = gc.isenabled()
-    try:
-        for enabled in (True, False):
-            (gc.enable if enabled else gc.disable)()
-            assert registry_core.load_config(tmp_path / "ok.py") == {"a": {"b": [1, 2]}}
-            assert gc.isenabled() is enabled
-            with pytest.raises(ConfigError):
-                registry_core.load_config(tmp_path / "bad.py")
-            assert gc.isenabled() is enabled
-    finally:
-        (gc.enable if was else gc.disable)()

@@ -6,7 +6,6 @@ package imports both.)
 
 from __future__ import annotations
 
-import gc
 import os
 
 from registry_core.config._config import Config
@@ -44,16 +43,5 @@ def load_config(path: str | os.PathLike[str], *, trusted: bool = False) -> Confi
         )
     from registry_core.config._inherit import load_file
 
-    # The cyclic garbage collector paused while the file loads: a load makes many
-    # objects (syntax trees, values) that reference counting frees or the cache
-    # keeps, none in cycles, so the collections it would trigger find nothing (about
-    # 2% of a pure-Python load). Not paused when the caller disabled it already.
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        entry, values = load_file(file, trusted)
-    finally:
-        if paused:
-            gc.enable()
+    entry, values = load_file(file, trusted)
     return Config(values, filename=file, _sources=entry.source)
