@@ -40,16 +40,18 @@ print(json.dumps(rows))
 """
 
 
-@pytest.fixture(scope="module")
-def report() -> list[dict]:
+def run_script(script: str, timeout: float) -> Any:
+    """Run ``script`` in a fresh interpreter of this environment; the JSON of its last line."""
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT.format(here=str(HERE))],
-        capture_output=True,
-        text=True,
-        timeout=900,
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def report() -> list[dict]:
+    return run_script(SCRIPT.format(here=str(HERE)), timeout=900)
 
 
 def test_the_corpus_is_the_official_one(report: list[dict]) -> None:
@@ -141,14 +143,7 @@ print(json.dumps(cases))
 
 @pytest.fixture(scope="module")
 def chain() -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", CHAIN_SCRIPT.format(here=str(HERE))],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+    return run_script(CHAIN_SCRIPT.format(here=str(HERE)), timeout=600)  # type: ignore[no-any-return]
 
 
 def test_a_batch_augment_without_alpha_is_an_error_at_its_path(chain: dict[str, Any]) -> None:
@@ -202,14 +197,8 @@ print(json.dumps(names))
 @pytest.fixture(scope="module")
 def dumped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, str]]]:
     out = tmp_path_factory.mktemp("whole-schema")
-    done = subprocess.run(
-        [sys.executable, "-c", SCHEMA_SCRIPT.format(here=str(HERE), out=str(out))],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return out, [tuple(pair) for pair in json.loads(done.stdout.splitlines()[-1])]
+    names = run_script(SCHEMA_SCRIPT.format(here=str(HERE), out=str(out)), timeout=900)
+    return out, [tuple(pair) for pair in names]
 
 
 def check_jsonschema(schema: Path, files: list[str]) -> subprocess.CompletedProcess[str]:
