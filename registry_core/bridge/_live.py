@@ -35,12 +35,42 @@ def _nobody() -> None:
     return None
 
 
-class LiveNames(dict):  # type: ignore[type-arg]
-    """A ``dict`` that invalidates its view's lookup caches whenever it changes.
+class _Watched(dict):  # type: ignore[type-arg]
+    """A ``dict`` that calls :meth:`_wrote` after each method that adds or replaces
+    an entry. Reads are plain ``dict`` reads (MMEngine's lookups stay as fast).
+    A copy or a pickle (of an MMEngine registry, say) is a plain dict: only the
+    registry's own dictionary is watched."""
 
-    Reads are plain ``dict`` reads (MMEngine's lookups stay as fast); only
-    the writing methods are overridden.
-    """
+    __slots__ = ()
+
+    def _wrote(self) -> None:
+        raise NotImplementedError
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self),))
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._wrote()
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        value = super().setdefault(key, default)
+        self._wrote()
+        return value
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self._wrote()
+
+    def __ior__(self, other: Any) -> _Watched:  # type: ignore[misc]
+        super().__ior__(other)
+        self._wrote()
+        return self
+
+
+class LiveNames(_Watched):
+    """A ``dict`` that invalidates its view's lookup caches whenever it changes:
+    the methods that take entries out tell the view too."""
 
     __slots__ = ("_view",)
 
@@ -48,56 +78,33 @@ class LiveNames(dict):  # type: ignore[type-arg]
         super().__init__(names)
         self._view: Callable[[], Registry[Any] | None] = _nobody
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # A copy or a pickle (of an MMEngine registry, say) is a plain dict:
-        # only the registry's own dictionary tells the view.
-        return (dict, (dict(self),))
-
     def watch(self, view: Registry[Any]) -> None:
         """Tell ``view``'s tree of every change from now on."""
         self._view = ref(view)
 
-    def _changed(self) -> None:
+    def _wrote(self) -> None:
         view = self._view()
         if view is not None:
             with LOCK:
                 changed(view)  # the tree's own cache invalidation
 
-    def __setitem__(self, name: str, obj: Any) -> None:
-        super().__setitem__(name, obj)
-        self._changed()
-
     def __delitem__(self, name: str) -> None:
         super().__delitem__(name)
-        self._changed()
+        self._wrote()
 
     def pop(self, name: str, *default: Any) -> Any:
         value = super().pop(name, *default)
-        self._changed()
+        self._wrote()
         return value
 
     def popitem(self) -> tuple[str, Any]:
         item = super().popitem()
-        self._changed()
+        self._wrote()
         return item
-
-    def setdefault(self, name: str, default: Any = None) -> Any:
-        value = super().setdefault(name, default)
-        self._changed()
-        return value
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        super().update(*args, **kwargs)
-        self._changed()
 
     def clear(self) -> None:
         super().clear()
-        self._changed()
-
-    def __ior__(self, other: Any) -> LiveNames:  # type: ignore[misc]
-        super().__ior__(other)
-        self._changed()
-        return self
+        self._wrote()
 
 
 #: id -> an MMEngine registry that got a child since its view was made (or
@@ -105,11 +112,11 @@ class LiveNames(dict):  # type: ignore[type-arg]
 _GROWN: dict[int, Any] = {}
 
 
-class LiveChildren(dict):  # type: ignore[type-arg]
+class LiveChildren(_Watched):
     """An MMEngine registry's children, which note that it got a new one.
 
-    Reads are plain ``dict`` reads; only the methods that add are overridden
-    (a child taken out, by a failed load's undo, needs no view).
+    Only the methods that add tell (a child taken out, by a failed load's
+    undo, needs no view).
     """
 
     __slots__ = ("_owner",)
@@ -118,29 +125,8 @@ class LiveChildren(dict):  # type: ignore[type-arg]
         super().__init__(children)
         self._owner = owner
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (dict, (dict(self),))  # a copy is a plain dict, as for LiveNames
-
-    def _grew(self) -> None:
+    def _wrote(self) -> None:
         _GROWN[id(self._owner)] = self._owner
-
-    def __setitem__(self, scope: str, child: Any) -> None:
-        super().__setitem__(scope, child)
-        self._grew()
-
-    def setdefault(self, scope: str, default: Any = None) -> Any:
-        value = super().setdefault(scope, default)
-        self._grew()
-        return value
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        super().update(*args, **kwargs)
-        self._grew()
-
-    def __ior__(self, other: Any) -> LiveChildren:  # type: ignore[misc]
-        super().__ior__(other)
-        self._grew()
-        return self
 
 
 def grown() -> list[Any]:
