@@ -152,15 +152,7 @@ def call(ev: Evaluator, node: ast.Call) -> Any:
         name = func.id  # type: ignore[attr-defined]
         bound = ev.lookup(name)
         if bound is UNBOUND and name != "_base_":
-            builtin = BUILTINS.get(name)
-            if builtin is None:
-                if is_dunder(name) or name in PYTHON_BUILTINS:
-                    raise UnsafeConstruct(
-                        f"a call of {name}", f"a safe config may call only {allowed_calls()}"
-                    )
-                raise EvalFailure(f"NameError: name {name!r} is not defined")
-            args, kwargs = arguments(ev, node)
-            return builtin(ev.budget, args, kwargs)
+            return call_builtin(ev, node, name)
         if type(bound) is FunctionMarker:
             args, kwargs = arguments(ev, node)
             return COPY_FUNCTIONS[bound.name](ev.budget, args, kwargs)
@@ -170,6 +162,19 @@ def call(ev: Evaluator, node: ast.Call) -> Any:
         return method_call(ev, node, func)  # type: ignore[arg-type]
     value = ev.expr(func)
     raise EvalFailure(f"TypeError: '{type(value).__name__}' object is not callable")
+
+
+def call_builtin(ev: Evaluator, node: ast.Call, name: str) -> Any:
+    """The call ``node`` of ``name``, which the file has not bound: one of ``BUILTINS``."""
+    builtin = BUILTINS.get(name)
+    if builtin is None:
+        if is_dunder(name) or name in PYTHON_BUILTINS:
+            raise UnsafeConstruct(
+                f"a call of {name}", f"a safe config may call only {allowed_calls()}"
+            )
+        raise EvalFailure(f"NameError: name {name!r} is not defined")
+    args, kwargs = arguments(ev, node)
+    return builtin(ev.budget, args, kwargs)
 
 
 def method_call(ev: Evaluator, node: ast.Call, func: ast.Attribute) -> Any:
@@ -236,32 +241,31 @@ def arguments(ev: Evaluator, node: ast.Call) -> tuple[list[Any], dict[str, Any]]
         else:
             args.append(ev.expr(arg))
     kwargs: dict[str, Any] = {}
+    budget = ev.budget
     for keyword in node.keywords:
-        if keyword.arg is None:
-            _spread_keywords(ev, ev.expr(keyword.value), kwargs)
+        key = keyword.arg
+        value = keyword.value
+        if key is None:
+            _spread_keywords(ev, ev.expr(value), kwargs)
+            continue
+        if key in kwargs:
+            raise EvalFailure(f"TypeError: got multiple values for keyword argument '{key}'")
+        kind = type(value)
+        if kind is ast.Constant:  # most are a constant or a name: ``ev.expr`` inlined
+            budget.steps += 1
+            kwargs[key] = value.value  # type: ignore[attr-defined]
+        elif kind is ast.Name:
+            budget.steps += 1
+            try:
+                kwargs[key] = ev.load_name(value.id)  # type: ignore[attr-defined]
+            except EvalFailure as failure:
+                if failure.node is None:
+                    failure.node = value
+                raise
         else:
-            if keyword.arg in kwargs:
-                raise EvalFailure(
-                    f"TypeError: got multiple values for keyword argument '{keyword.arg}'"
-                )
-            value = keyword.value
-            kind = type(value)
-            if kind is ast.Constant or kind is ast.Name:  # most are: ``ev.expr`` inlined
-                budget = ev.budget
-                budget.steps += 1
-                if budget.steps > MAX_STEPS:
-                    budget.charge(0)
-                if kind is ast.Constant:
-                    kwargs[keyword.arg] = value.value  # type: ignore[attr-defined]
-                    continue
-                try:
-                    kwargs[keyword.arg] = ev.load_name(value.id)  # type: ignore[attr-defined]
-                except EvalFailure as failure:
-                    if failure.node is None:
-                        failure.node = value
-                    raise
-            else:
-                kwargs[keyword.arg] = ev.expr(value)
+            kwargs[key] = ev.expr(value)
+    if budget.steps > MAX_STEPS:  # (the inlined steps: a call has as many as its source)
+        budget.charge(0)
     return args, kwargs
 
 
@@ -283,11 +287,18 @@ def _spread_keywords(ev: Evaluator, mapping: Any, kwargs: dict[str, Any]) -> Non
 
 def elements(ev: Evaluator, elements: Iterable[ast.expr]) -> list[Any]:
     out: list[Any] = []
+    budget = ev.budget
     for element in elements:
-        if type(element) is ast.Starred:
-            out.extend(ev.spread(ev.expr(element.value), len(out)))
+        kind = type(element)
+        if kind is ast.Constant:  # ``ev.expr`` inlined, as in ``arguments``
+            budget.steps += 1
+            out.append(element.value)  # type: ignore[attr-defined]
+        elif kind is ast.Starred:
+            out.extend(ev.spread(ev.expr(element.value), len(out)))  # type: ignore[attr-defined]
         else:
             out.append(ev.expr(element))
+    if budget.steps > MAX_STEPS:
+        budget.charge(0)
     return out
 
 

@@ -31,6 +31,7 @@ from registry_core.config._eval_expressions import (
     EXPRESSIONS,
     LIST_MUTATORS,
     UNBOUND,
+    call_builtin,
 )
 from registry_core.config._eval_statements import STATEMENTS
 from registry_core.config._failures import EvalFailure, UnsafeConstruct, Unshared
@@ -233,8 +234,10 @@ _BASE_CALL: Final = EXPRESSIONS[ast.Call]
 
 def _call(ev: Evaluator, node: ast.Call) -> Any:
     func = node.func
-    if type(func) is ast.Name and ev.lookup(func.id) is UNBOUND:  # a built-in
-        return _BASE_CALL(ev, node)
+    if type(func) is ast.Name:
+        name = func.id
+        if ev.lookup(name) is UNBOUND and name != "_base_":  # a built-in: most are dict(...)
+            return call_builtin(ev, node, name)
     imported = _imported_callee(ev, func)
     if imported is not None:
         name = imported.path if isinstance(imported, RealImport) else str(imported)
@@ -317,7 +320,7 @@ class PurePythonEvaluator(Evaluator):
                         self._merging(below, value)
 
     def load_name(self, name: str) -> Any:
-        value = self.lookup(name)
+        value = self.lookup(name) if self.scopes else self.ns.get(name, UNBOUND)
         if type(value) not in _SPECIAL:  # data: what the base class would return too
             return value
         if isinstance(value, (RealImport, ReadBase)):

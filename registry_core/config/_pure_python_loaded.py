@@ -135,7 +135,7 @@ class Loaded:
                     out[key] = _plain(value)
                     continue
                 try:  # the first use: one pass copies, and refuses what copying apart expands
-                    out[key] = _plain_once(value, {0: 0})
+                    out[key] = _plain_once(value, set())
                 except _Repeated:  # a container met twice: copied, its expansion checked
                     out[key] = copy_tree(value, shared=True)
             except (TooLarge, RecursionError, EvalFailure):
@@ -261,30 +261,37 @@ class _Repeated(Exception):  # noqa: N818 - internal
     """``_plain_once`` met a container a second time."""
 
 
-def _plain_once(value: Any, seen: dict[int, int]) -> Any:
-    """``_plain(value)``, raising ``_Repeated`` on meeting a container twice, and
-    ``TooLarge`` past ``MAX_ITEMS`` items (``seen[0]`` counts them)."""
+def _plain_once(value: Any, seen: set[int]) -> Any:
+    """``_plain(value)``, raising ``_Repeated`` on meeting a container a second time
+    (``seen``: the identities met). Without one, the copy is as large as ``value``,
+    which the evaluation made within its budget: only a repeat can expand it."""
     t = type(value)
-    if t is dict or t is ConfigDict or t is list or t is tuple:
+    if t is dict or t is ConfigDict:
         key = id(value)
         if key in seen:
             raise _Repeated
-        seen[key] = seen[0] = seen[0] + len(value)
-        if seen[0] > MAX_ITEMS:
-            raise TooLarge
-        if t is tuple:
-            return tuple([_plain_once(v, seen) if type(v) in _NESTED else v for v in value])
-        if t is list:
-            items = list(value)
-            for i, v in enumerate(items):
-                if type(v) in _NESTED:
-                    items[i] = _plain_once(v, seen)
-            return items
+        seen.add(key)
         out = dict(value)
         for k, v in out.items():
             if type(v) in _NESTED:
                 out[k] = _plain_once(v, seen)
         return out
+    if t is list:
+        key = id(value)
+        if key in seen:
+            raise _Repeated
+        seen.add(key)
+        items = list(value)
+        for i, v in enumerate(items):
+            if type(v) in _NESTED:
+                items[i] = _plain_once(v, seen)
+        return items
+    if t is tuple:
+        key = id(value)
+        if key in seen:
+            raise _Repeated
+        seen.add(key)
+        return tuple([_plain_once(v, seen) if type(v) in _NESTED else v for v in value])
     if t is set:
         return set(value)
     return value

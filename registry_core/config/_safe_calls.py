@@ -62,6 +62,9 @@ def materialize(budget: Budget, value: Any, what: str) -> list[Any]:
 
 def _dict(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
     n = len(kwargs)
+    if not args:  # most: dict(k=v, ...), the call's own new dict
+        budget.charge(n)
+        return kwargs
     if len(args) == 1:
         source = args[0]
         if isinstance(source, dict):
@@ -72,7 +75,7 @@ def _dict(budget: Budget, args: list[Any], kwargs: dict[str, Any]) -> Any:
             budget.weigh(source)
     check_items(n, "dict(...)")
     budget.charge(len(kwargs))
-    return dict(*args, **kwargs) if args else kwargs  # the call's own new dict
+    return dict(*args, **kwargs)
 
 
 def _sized_call(kind: type, name: str, hashing: bool = False) -> Builtin:
