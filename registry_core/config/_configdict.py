@@ -64,10 +64,15 @@ class ConfigDict(dict):  # type: ignore[type-arg]
 
     @classmethod
     def _hook(cls, item: Any) -> Any:
-        if type(item) is dict or type(item) is OrderedDict:
+        t = type(item)
+        if t is dict or t is OrderedDict:
             return cls(item)
+        if t is list:
+            return [e if type(e) in _PLAIN else cls._hook(e) for e in item]
+        if t is tuple:
+            return tuple([e if type(e) in _PLAIN else cls._hook(e) for e in item])
         if isinstance(item, (list, tuple)):
-            return type(item)(cls._hook(element) for element in item)
+            return t(cls._hook(element) for element in item)
         return item
 
     def __missing__(self, key: Any) -> Any:
@@ -92,7 +97,7 @@ class ConfigDict(dict):  # type: ignore[type-arg]
         del self[name]
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        dict.__setitem__(self, key, self._hook(value))
+        dict.__setitem__(self, key, value if type(value) in _PLAIN else self._hook(value))
 
     def copy(self) -> ConfigDict:
         """A shallow copy (lists are rebuilt, as MMEngine's ``ConfigDict.copy`` does)."""
@@ -104,13 +109,8 @@ class ConfigDict(dict):  # type: ignore[type-arg]
     __copy__ = copy
 
     def __deepcopy__(self, memo: dict[int, Any]) -> ConfigDict:
-        import copy as _copy  # (only a config that deep-copies a base value needs it)
-
-        other = type(self)()
-        memo[id(self)] = other
-        for key, value in dict.items(self):
-            dict.__setitem__(other, _copy.deepcopy(key, memo), _copy.deepcopy(value, memo))
-        return other
+        copied: ConfigDict = _deep_copy(self, memo)
+        return copied
 
     def get(self, key: Any, default: Any = None) -> Any:
         """``self[key]``, or ``default`` when the key is missing."""
@@ -124,15 +124,19 @@ class ConfigDict(dict):  # type: ignore[type-arg]
         """Merge mappings into this one: a mapping over a mapping merges key by key."""
         if len(args) > 1:
             raise TypeError("update only accept one positional argument")
-        other: dict[Any, Any] = {}
         if args:
-            for key, value in dict.items(args[0]):
-                other[key] = value
-        other.update(kwargs)
+            other = dict(dict.items(args[0]))
+            other.update(kwargs)
+        else:
+            other = kwargs
+        hook = self._hook
         for key, value in other.items():
+            if type(value) in _PLAIN:
+                dict.__setitem__(self, key, value)
+                continue
             mine = dict.get(self, key, _MISSING)
             if mine is _MISSING or not isinstance(mine, dict) or not isinstance(value, dict):
-                self[key] = value
+                dict.__setitem__(self, key, hook(value))
             else:
                 mine.update(value)
 
@@ -148,9 +152,8 @@ class ConfigDict(dict):  # type: ignore[type-arg]
         >>> d
         {'a': {'z': 3}, 'b': 1}
         """
-        import copy as _copy
-
-        merged = _merge_into(_copy.deepcopy(other), _copy.deepcopy(self))
+        memo: dict[int, Any] = {}
+        merged = _merge_into(_deep_copy(other, memo), _deep_copy(self, memo))
         dict.clear(self)
         for key, value in merged.items():
             self[key] = value
@@ -162,6 +165,31 @@ class ConfigDict(dict):  # type: ignore[type-arg]
     def values(self) -> list[Any]:  # type: ignore[override]
         """The values, as a list (as MMEngine's ``ConfigDict.values``)."""
         return list(dict.values(self))
+
+
+def _deep_copy(value: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy(value, memo)``, with mappings and lists copied here (faster) and
+    strings (``ImportRef`` too) kept: the same copy, a container met twice copied once."""
+    t = type(value)
+    if t in _PLAIN or isinstance(value, str):
+        return value
+    found = memo.get(id(value))
+    if found is not None:
+        return found
+    if t is dict or t is ConfigDict:
+        out = dict.__new__(t)
+        memo[id(value)] = out
+        for key, item in dict.items(value):
+            dict.__setitem__(out, key, item if type(item) in _PLAIN else _deep_copy(item, memo))
+        return out
+    if t is list:
+        items: list[Any] = []
+        memo[id(value)] = items
+        items.extend([v if type(v) in _PLAIN else _deep_copy(v, memo) for v in value])
+        return items
+    import copy as _copy  # (tuples, sets and the rest, as the standard library copies them)
+
+    return _copy.deepcopy(value, memo)
 
 
 def _merge_into(a: Any, b: Any) -> Any:

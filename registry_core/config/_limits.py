@@ -238,13 +238,21 @@ class Budget:
         return total
 
 
+#: Containers ``_small_weight`` walks before leaving a value to the memoised walk.
+_SMALL_CONTAINERS: Final = 256
+
+
 def expanded_weight(value: Any, limit: int) -> int:
     """The weight of ``value`` with shared parts counted each time they are reached.
 
     Each container is traversed once (its weight is memoised by identity), so a
     value built by doubling (``a = [a, a]``) is weighed in a few steps; the
-    count stops once it passes ``limit``.
+    count stops once it passes ``limit``. (A value of a few containers, as most
+    are, is walked plainly first: the same count, without the memo.)
     """
+    small = _small_weight(value, limit)
+    if small is not None:
+        return small
     memo: dict[int, int] = {}
     keep: list[Any] = []  # keeps the containers alive, so their ids stay theirs
 
@@ -281,6 +289,43 @@ def expanded_weight(value: Any, limit: int) -> int:
         return total
 
     return weigh(value)
+
+
+def _small_weight(value: Any, limit: int) -> int | None:
+    """``expanded_weight(value, limit)`` walked without a memo (reaching a shared part
+    again counts it again, as the memo's count does); ``None`` once the walk has met
+    more than ``_SMALL_CONTAINERS`` containers (a large value, shared parts, a cycle)."""
+    total = 0
+    containers = 0
+    stack = [value]
+    pop = stack.pop
+    extend = stack.extend
+    while stack:
+        item = pop()
+        t = type(item)
+        if t is str or t is bytes:
+            total += 1 + (len(item) >> 6)
+        elif t is int:
+            total += 1 + (item.bit_length() >> 11)
+        elif t in _SCALARS:
+            total += 1
+        else:
+            is_dict = isinstance(item, dict)
+            if not (is_dict or t in _SEQUENCES or t in _VIEWS):
+                total += 1
+                continue
+            containers += 1
+            if containers > _SMALL_CONTAINERS:
+                return None
+            total += 1 + len(item)
+            if is_dict:
+                extend(dict.keys(item))
+                extend(dict.values(item))
+            else:
+                extend(item)
+        if total > limit:
+            return total
+    return total
 
 
 def _int_text(value: int, budget: Budget) -> int:

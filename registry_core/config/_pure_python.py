@@ -165,18 +165,21 @@ def _is_normal(folder: str) -> bool:
     return _NOT_NORMAL.isdisjoint(folder.split(os.sep)[1:])
 
 
-def _base_path(file: str, node: ast.ImportFrom) -> str:
+def _base_path(file: str, node: ast.ImportFrom, folder: str | None = None) -> str:
+    """The file ``node`` (in ``file``'s ``read_base`` block) names. ``folder``: the folder
+    of ``file`` when the caller found it written as ``os.path.normpath`` writes it."""
     module = node.module or ""
     if node.level:
-        folder = os.path.dirname(file)
-        if _is_normal(folder):  # going up is taking the folder
-            for _ in range(node.level - 1):
-                folder = os.path.dirname(folder)
-            # (os.path.join's result: the parts are names, and only a root ends in a separator)
-            sep = "" if folder.endswith(os.sep) else os.sep
-            return f"{folder}{sep}{module.replace('.', os.sep)}.py"
-        parts = [os.pardir] * (node.level - 1) + module.split(".")
-        return os.path.normpath(os.path.join(folder, *parts) + ".py")
+        if folder is None:
+            folder = os.path.dirname(file)
+            if not _is_normal(folder):
+                parts = [os.pardir] * (node.level - 1) + module.split(".")
+                return os.path.normpath(os.path.join(folder, *parts) + ".py")
+        for _ in range(node.level - 1):  # going up is taking the folder
+            folder = os.path.dirname(folder)
+        # (os.path.join's result: the parts are names, and only a root ends in a separator)
+        sep = "" if folder.endswith(os.sep) else os.sep
+        return f"{folder}{sep}{module.replace('.', os.sep)}.py"
     package, _, rest = module.partition(".")
     if not rest:
         raise _error(
@@ -256,16 +259,21 @@ class _Bases:
         self, path: str, chain: tuple[str, ...], trusted: bool, block: ast.With | None
     ) -> None:
         self.path = path
-        self.loaded: list[tuple[ast.ImportFrom, str, Loaded]] = []
+        # (node, module, base, whether it imports *)
+        self.loaded: list[tuple[ast.ImportFrom, str, Loaded, bool]] = []
         self.files: list[_cache.Stat] = []
         self.imported: set[str] = set()
+        folder = os.path.dirname(path) if block is not None else ""
+        normal = folder if _is_normal(folder) else None
         for node in block.body if block is not None else ():
             assert type(node) is ast.ImportFrom
             module = "." * node.level + (node.module or "")
-            base = _load_base(path, chain, trusted, node, module)
-            self.loaded.append((node, module, base))
+            base = _load_base(path, chain, trusted, node, module, normal)
+            star = any(alias.name == "*" for alias in node.names)
+            self.loaded.append((node, module, base, star))
             self.imported |= base.imported
-            self.files.extend(f for f in base.entry.files if f not in self.files)
+            files = self.files
+            files.extend(f for f in base.entry.files if f not in files)
 
     def bind(self, changed: dict[str, list[Path]] | None) -> None:
         """Bind the bases' names: shared, but for those in ``changed`` (copied along
@@ -276,26 +284,26 @@ class _Bases:
         self.sources: list[tuple[frozenset[Any], SourceNode]] = []
         frozen: list[frozenset[int]] = []
         apart: list[Any] = []
-        for node, module, base in self.loaded:
+        names = self.names
+        for node, module, base, star in self.loaded:
             if changed is None:
                 base_names = base.take()
             else:
-                wanted = _base_names_of(node, changed)
+                wanted = changed if star else _base_names_of(node, changed)
                 base_names, shared = base.share(wanted)
                 frozen.append(shared)
-                if wanted.keys().isdisjoint(base_names):
+                if not wanted or wanted.keys().isdisjoint(base_names):
                     apart.extend(base_names.values())
                 else:
                     apart.extend(v for k, v in base_names.items() if k not in wanted)
             self.values[module] = base_names
             # the names this base binds first (no earlier base bound them)
-            if any(alias.name == "*" for alias in node.names):
-                gained = base_names.keys() - self.names.keys()
+            if star:
+                gained = frozenset(base_names) if not names else base_names.keys() - names.keys()
             else:
-                bound = {alias.asname or alias.name for alias in node.names}
-                gained = bound - self.names.keys()
+                gained = {alias.asname or alias.name for alias in node.names} - names.keys()
             try:
-                bind_base(self.names, module, base_names, node)
+                bind_base(names, module, base_names, node)
             except EvalFailure as failure:
                 raise _error(self.path, node, failure.message) from None
             self.sources.append((frozenset(gained), base.entry.source))
@@ -305,9 +313,7 @@ class _Bases:
 
 def _base_names_of(node: ast.ImportFrom, names: dict[str, list[Path]]) -> dict[str, list[Path]]:
     """``names`` (the file's, with what it writes under each) as the names of the base
-    ``node`` imports that they are bound to."""
-    if any(alias.name == "*" for alias in node.names):
-        return names
+    ``node`` imports (by name, not ``*``) that they are bound to."""
     return {
         alias.name: names[alias.asname or alias.name]
         for alias in node.names
@@ -316,10 +322,16 @@ def _base_names_of(node: ast.ImportFrom, names: dict[str, list[Path]]) -> dict[s
 
 
 def _load_base(
-    path: str, chain: tuple[str, ...], trusted: bool, node: ast.ImportFrom, module: str
+    path: str,
+    chain: tuple[str, ...],
+    trusted: bool,
+    node: ast.ImportFrom,
+    module: str,
+    folder: str | None,
 ) -> Loaded:
-    """The base ``from <module> import ...`` names in ``path``'s ``read_base`` block, loaded."""
-    base_path = _base_path(path, node)
+    """The base ``from <module> import ...`` names in ``path``'s ``read_base`` block, loaded
+    (``folder``: as for ``_base_path``)."""
+    base_path = _base_path(path, node, folder)
     if base_path == path or base_path in chain:
         start = chain.index(base_path) if base_path in chain else len(chain)
         cycle = " -> ".join([*chain[start:], path, base_path])
