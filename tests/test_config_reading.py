@@ -8,6 +8,8 @@ and a file that is not UTF-8 is a ``ConfigError`` naming the byte.
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,35 @@ def test_a_large_file_is_read_whole(tmp_path: Path) -> None:
     path = tmp_path / "big.py"
     path.write_text("x = [\n" + "    'item',\n" * 50_000 + "]\n")
     assert len(load_config(path)["x"]) == 50_000
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("name", ["pipe.py", "pipe.json"])
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path, name: str) -> None:
+    # The file's existence is looked at only once a load fails (one stat less per load):
+    # reading must then refuse a pipe at once, as the check before every load did.
+    pipe = tmp_path / name
+    os.mkfifo(pipe)
+    failures: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            load_config(pipe)
+        except BaseException as exc:  # handed to the test's thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "load_config waited on a named pipe"
+    assert len(failures) == 1 and isinstance(failures[0], ConfigError)
+    assert f"{pipe}: no such config file" in str(failures[0])
+    assert failures[0].file == str(pipe)
+
+
+def test_a_folder_or_a_missing_file_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "folder.py").mkdir()
+    with pytest.raises(ConfigError, match=r"folder\.py: no such config file \(it is a folder\)"):
+        load_config(tmp_path / "folder.py")
+    with pytest.raises(ConfigError, match=r"gone\.py: no such config file$"):
+        load_config(tmp_path / "gone.py")

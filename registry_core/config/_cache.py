@@ -14,11 +14,13 @@ unchanged.
 
 from __future__ import annotations
 
+import errno
 import marshal
 import os
 import threading
 import time
 from collections import OrderedDict
+from stat import S_ISREG
 
 from registry_core.config._merge import copy_tree
 from registry_core.errors import ConfigError
@@ -35,6 +37,8 @@ __all__ = ["Entry", "clear", "get", "put", "stat_of"]
 
 _SIZE: Final = 512
 _RACY_NS: Final = 2_000_000_000
+_O_BINARY: Final = getattr(os, "O_BINARY", 0)
+_O_NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
 
 _LOCK: Final = threading.Lock()
 _ENTRIES: Final[OrderedDict[tuple[str, bool], Entry]] = OrderedDict()
@@ -53,9 +57,12 @@ def read_text(path: str) -> tuple[Stat, str]:
         ConfigError: the file cannot be read, or is not UTF-8.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        # (not blocking: a named pipe is refused below, not waited on)
+        fd = os.open(path, os.O_RDONLY | _O_BINARY | _O_NONBLOCK)
         try:  # the stat of the file read, and its bytes at once (a text file's reader is slower)
             st = os.fstat(fd)
+            if not S_ISREG(st.st_mode):
+                raise OSError(errno.EINVAL, "not a regular file")
             stat = (path, st.st_mtime_ns, st.st_size, st.st_ino)
             chunks = [os.read(fd, st.st_size + 1)]
             if len(chunks[0]) > st.st_size:  # it grew since: read on to its end

@@ -36,12 +36,14 @@ def load_config(path: str | os.PathLike[str], *, trusted: bool = False) -> Confi
     if not isinstance(trusted, bool):
         raise TypeError(f"trusted is a bool, not {type(trusted).__name__}")
     file = os.path.abspath(os.path.expanduser(os.fspath(path)))
-    if not os.path.isfile(file):
-        raise ConfigError(
-            f"{file}: no such config file" + (" (it is a folder)" if os.path.isdir(file) else ""),
-            file=file,
-        )
     from registry_core.config._inherit import load_file
 
-    entry, values = load_file(file, trusted)
+    try:
+        entry, values = load_file(file, trusted)
+    except ConfigError as exc:
+        # (looked at once the load failed: a load of a file that is there pays no stat for it)
+        if not os.path.isfile(file):
+            where = " (it is a folder)" if os.path.isdir(file) else ""
+            raise ConfigError(f"{file}: no such config file{where}", file=file) from exc
+        raise
     return Config(values, filename=file, _sources=entry.source)

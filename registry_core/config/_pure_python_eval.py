@@ -31,6 +31,7 @@ from registry_core.config._eval_expressions import (
     EXPRESSIONS,
     LIST_MUTATORS,
     UNBOUND,
+    arguments,
     call_builtin,
 )
 from registry_core.config._eval_statements import STATEMENTS
@@ -138,25 +139,27 @@ def _import_from(ev: PurePythonEvaluator, node: ast.ImportFrom) -> None:
         bind_base(ev.ns, module, base, node)
         return
     builtin = is_builtin_module(module)
+    imported = ev.imported
     for alias in node.names:
-        if alias.name == "*":
+        name = alias.name
+        if name == "*":
             raise NotMMEngine(
                 f"from {module} import *",
                 "MMEngine imports * only from the bases of the `with read_base():` block; "
                 "import the names the config uses",
             )
-        bound = alias.asname or alias.name
+        bound = alias.asname or name
         value: Any
         if not builtin:
-            value = ImportRef(f"{module}.{alias.name}")
-        elif module == "copy" and alias.name in COPY_FUNCTIONS:
-            value = FunctionMarker(alias.name)
-        elif module.startswith("mmengine.config") and alias.name == "read_base":
+            value = ImportRef(f"{module}.{name}")
+        elif module == "copy" and name in COPY_FUNCTIONS:
+            value = FunctionMarker(name)
+        elif module.startswith("mmengine.config") and name == "read_base":
             value = READ_BASE
         else:
-            value = RealImport(f"{module}.{alias.name}")
+            value = RealImport(f"{module}.{name}")
         ev.store_name(bound, value)
-        ev.imported.add(bound)
+        imported.add(bound)
 
 
 def _real_module(name: str) -> Any:
@@ -236,7 +239,12 @@ def _call(ev: Evaluator, node: ast.Call) -> Any:
     func = node.func
     if type(func) is ast.Name:
         name = func.id
-        if ev.lookup(name) is UNBOUND and name != "_base_":  # a built-in: most are dict(...)
+        bound = ev.lookup(name) if ev.scopes else ev.ns.get(name, UNBOUND)
+        if bound is UNBOUND and name != "_base_":  # a built-in
+            if name == "dict" and not node.args:  # most calls: dict(k=v, ...), its own dict
+                kwargs = arguments(ev, node)[1]
+                ev.budget.charge(len(kwargs))
+                return kwargs
             return call_builtin(ev, node, name)
     imported = _imported_callee(ev, func)
     if imported is not None:
