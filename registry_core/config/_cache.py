@@ -142,8 +142,9 @@ class Entry:
     def valid(self) -> bool:
         """Whether nothing the values depend on has changed."""
         try:
-            for stat in self.files:
-                if stat_of(stat[0]) != stat:
+            for path, mtime, size, inode in self.files:
+                st = os.stat(path)  # (as ``stat_of``, without making its tuple)
+                if st.st_mtime_ns != mtime or st.st_size != size or st.st_ino != inode:
                     return False
         except OSError:
             return False

@@ -122,13 +122,16 @@ class Loaded:
     def config(self) -> dict[str, Any]:
         """The config: the names less the imported ones, modules and functions (a fresh copy)."""
         out: dict[str, Any] = {}
-        apart = {id(v) for v in self.apart}
         checked = self.checked
+        apart = {id(v) for v in self.apart} if not checked else set()
         skipped = self.imported | _DROPPED
         for key, value in self.names.items():
             if key in skipped:
                 continue
-            if type(value) not in _DATA and (is_marker(value) or isinstance(value, _NOT_CONFIG)):
+            t = type(value)
+            if t not in _NESTED:  # nothing to copy: kept, unless it is not config data
+                if t in _DATA or not (is_marker(value) or isinstance(value, _NOT_CONFIG)):
+                    out[key] = value
                 continue
             try:
                 if checked or id(value) in apart:

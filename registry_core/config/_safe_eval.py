@@ -182,7 +182,7 @@ class Evaluator:
             raise EvalFailure(f"SyntaxError: cannot assign to {type(target).__name__}")
 
     def store_name(self, name: str, value: Any) -> None:
-        if is_dunder(name):
+        if name[0] == "_" and is_dunder(name):
             raise UnsafeConstruct(f"the name {name}", "names of the form __name__ are Python's")
         if self.scopes:
             self.scopes[-1][name] = value
