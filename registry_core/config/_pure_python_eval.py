@@ -22,6 +22,7 @@ those names out of the config.
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 
 from registry_core._importref import ImportRef
@@ -57,6 +58,7 @@ _STDLIB: Final = frozenset(sys.builtin_module_names) | frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1024)  # (asked for every import of every file)
 def is_builtin_module(module: str) -> bool:
     """Whether MMEngine really imports ``module`` in a pure-Python config.
 
