@@ -309,6 +309,8 @@ class PurePythonEvaluator(Evaluator):
                 raise Unshared
 
     def calling(self, obj: Any, attr: str, args: list[Any], kwargs: dict[str, Any]) -> None:
+        if not self.frozen:  # (a file without bases shares nothing)
+            return
         if type(obj) is list:
             if attr in LIST_MUTATORS:
                 self.changing(obj)

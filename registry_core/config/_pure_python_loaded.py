@@ -123,7 +123,7 @@ class Loaded:
         """The config: the names less the imported ones, modules and functions (a fresh copy)."""
         out: dict[str, Any] = {}
         checked = self.checked
-        apart = {id(v) for v in self.apart} if not checked else set()
+        apart = set(map(id, self.apart)) if not checked else set()
         skipped = self.imported | _DROPPED
         for key, value in self.names.items():
             if key in skipped:
