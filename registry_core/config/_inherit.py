@@ -162,7 +162,9 @@ def load_file(
     if fmt.python:
         tree, pure = _pure_python.detect(path, raw)
         if pure and tree is not None:  # MMEngine reads it as pure-Python: no {{ }}, no _base_
-            return _pure_python.load_entry(path, trusted, chain, (stat, raw, tree))
+            read = [stat, raw, tree]
+            del tree  # (``load`` takes the tree out of ``read``, to free it once evaluated)
+            return _pure_python.load_entry(path, trusted, chain, read)
     try:
         entry, merged = _load_read(path, fmt, stat, raw, tree, trusted, chain, call)
     except RecursionError as exc:

@@ -47,8 +47,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import Any, Final, TypeAlias
 
-    #: A file read: its stat, its text and its syntax tree.
-    Read: TypeAlias = tuple[_cache.Stat, str, ast.Module]
+    #: A file read: its stat, its text and its syntax tree (``load`` takes the tree out).
+    Read: TypeAlias = list[Any]
     #: A path of keys inside a value.
     Path: TypeAlias = tuple[Any, ...]
 
@@ -208,7 +208,9 @@ def _base_path(file: str, node: ast.ImportFrom, folder: str | None = None) -> st
 def load(path: str, trusted: bool, chain: tuple[str, ...] = (), read: Read | None = None) -> Loaded:
     """Load the pure-Python config ``path`` (absolute): its names, for itself or an importer.
 
-    ``read``: the file's stat, text and syntax tree, when the caller has them.
+    ``read``: the file's stat, text and syntax tree, when the caller has them; the tree
+    is taken out of it, so that it is freed once evaluated (before the caller copies the
+    values: fewer objects alive for the garbage collector, their memory reused).
     """
     key = (path, trusted)
     if read is None:
@@ -219,6 +221,7 @@ def load(path: str, trusted: bool, chain: tuple[str, ...] = (), read: Read | Non
         tree = parse(path, text)
     else:
         stat, text, tree = read
+        read[2] = None
     block, body = _read_base_block(path, list(tree.body))
     own_names, writes = own_names_and_writes(body)
     bases = _Bases(path, chain, trusted, block)
@@ -234,6 +237,7 @@ def load(path: str, trusted: bool, chain: tuple[str, ...] = (), read: Read | Non
         except Unshared:  # it changes another (through an alias): every value copied
             bases.bind(None)
             names, own_imported = _evaluate(path, text, body, bases)
+    del tree, block, body  # (evaluated: see ``read`` above)
     imported = bases.imported | own_imported
     kept = _without_dunders(names)
     # the file's own values stand for their skeleton: ``names`` never changes once
