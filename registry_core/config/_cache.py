@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import marshal
+import operator
 import os
 import threading
 import time
@@ -37,6 +38,7 @@ __all__ = ["Entry", "clear", "get", "put", "stat_of"]
 
 _SIZE: Final = 512
 _RACY_NS: Final = 2_000_000_000
+_MTIME: Final = operator.itemgetter(1)  # of a ``Stat``
 _O_BINARY: Final = getattr(os, "O_BINARY", 0)
 _O_NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
 
@@ -123,7 +125,8 @@ class Entry:
         self.environment = environment
         self.scopes = scopes
         now = time.time_ns()
-        self.cacheable = all(now - mtime > _RACY_NS for _, mtime, _, _ in files)
+        # (the newest file decides: found in C, not a step per file)
+        self.cacheable = not files or now - max(map(_MTIME, files)) > _RACY_NS
         try:
             self._blob: bytes | None = marshal.dumps(value)
             self._value: dict[Any, Any] | None = None

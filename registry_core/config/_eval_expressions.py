@@ -240,6 +240,11 @@ def arguments(ev: Evaluator, node: ast.Call) -> tuple[list[Any], dict[str, Any]]
             args.append(generator(ev, arg))  # type: ignore[arg-type]
         else:
             args.append(ev.expr(arg))
+    return args, keywords(ev, node)
+
+
+def keywords(ev: Evaluator, node: ast.Call) -> dict[str, Any]:
+    """The keyword arguments of the call ``node``, evaluated."""
     kwargs: dict[str, Any] = {}
     budget = ev.budget
     for keyword in node.keywords:
@@ -266,7 +271,7 @@ def arguments(ev: Evaluator, node: ast.Call) -> tuple[list[Any], dict[str, Any]]
             kwargs[key] = nested(ev, value)
     if budget.steps > MAX_STEPS:  # (the inlined steps: a call has as many as its source)
         budget.charge(0)
-    return args, kwargs
+    return kwargs
 
 
 def nested(ev: Evaluator, node: ast.expr) -> Any:
@@ -277,12 +282,12 @@ def nested(ev: Evaluator, node: ast.expr) -> Any:
         and type(func := node.func) is ast.Name
         and func.id == "dict"
         and not node.args
-        and ev.lookup("dict") is UNBOUND
+        and (ev.lookup("dict") if ev.scopes else ev.ns.get("dict", UNBOUND)) is UNBOUND
     ):
         budget = ev.budget
         budget.steps += 1  # (as ``ev.expr`` counts the call)
         try:
-            kwargs = arguments(ev, node)[1]
+            kwargs = keywords(ev, node)
             budget.charge(len(kwargs))  # (as ``dict`` charges its items)
         except EvalFailure as failure:
             if failure.node is None:

@@ -165,18 +165,20 @@ def _is_normal(folder: str) -> bool:
     return _NOT_NORMAL.isdisjoint(folder.split(os.sep)[1:])
 
 
-def _base_path(file: str, node: ast.ImportFrom, folder: str | None = None) -> str:
-    """The file ``node`` (in ``file``'s ``read_base`` block) names. ``folder``: the folder
-    of ``file`` when the caller found it written as ``os.path.normpath`` writes it."""
+def _base_path(file: str, node: ast.ImportFrom, folders: dict[int, str] | None = None) -> str:
+    """The file ``node`` (in ``file``'s ``read_base`` block) names. ``folders``: the
+    folders up from ``file``'s by level (``1``: its own), kept by the caller for the
+    file's other bases, when its folder is written as ``os.path.normpath`` writes it."""
     module = node.module or ""
-    if node.level:
-        if folder is None:
+    level = node.level
+    if level:
+        if folders is None:
             folder = os.path.dirname(file)
             if not _is_normal(folder):
-                parts = [os.pardir] * (node.level - 1) + module.split(".")
+                parts = [os.pardir] * (level - 1) + module.split(".")
                 return os.path.normpath(os.path.join(folder, *parts) + ".py")
-        for _ in range(node.level - 1):  # going up is taking the folder
-            folder = os.path.dirname(folder)
+            folders = {1: folder}
+        folder = folders.get(level) or _up(folders, level)  # going up is taking the folder
         # (os.path.join's result: the parts are names, and only a root ends in a separator)
         sep = "" if folder.endswith(os.sep) else os.sep
         return f"{folder}{sep}{module.replace('.', os.sep)}.py"
@@ -203,6 +205,15 @@ def _base_path(file: str, node: ast.ImportFrom, folder: str | None = None) -> st
             "it, or name the base relative to this file (from .x import *)",
         )
     return os.path.join(locations[0], *rest.split(".")) + ".py"
+
+
+def _up(folders: dict[int, str], level: int) -> str:
+    """``folders[level]``, found from the nearest level below it and kept."""
+    below = max(k for k in folders if k < level)
+    folder = folders[below]
+    for up in range(below + 1, level + 1):
+        folder = folders[up] = os.path.dirname(folder)
+    return folder
 
 
 def load(path: str, trusted: bool, chain: tuple[str, ...] = (), read: Read | None = None) -> Loaded:
@@ -268,11 +279,11 @@ class _Bases:
         self.files: list[_cache.Stat] = []
         self.imported: set[str] = set()
         folder = os.path.dirname(path) if block is not None else ""
-        normal = folder if _is_normal(folder) else None
+        folders = {1: folder} if _is_normal(folder) else None
         for node in block.body if block is not None else ():
             assert type(node) is ast.ImportFrom
             module = "." * node.level + (node.module or "")
-            base = _load_base(path, chain, trusted, node, module, normal)
+            base = _load_base(path, chain, trusted, node, module, folders)
             star = any(alias.name == "*" for alias in node.names)
             self.loaded.append((node, module, base, star))
             self.imported |= base.imported
@@ -331,11 +342,11 @@ def _load_base(
     trusted: bool,
     node: ast.ImportFrom,
     module: str,
-    folder: str | None,
+    folders: dict[int, str] | None,
 ) -> Loaded:
     """The base ``from <module> import ...`` names in ``path``'s ``read_base`` block, loaded
-    (``folder``: as for ``_base_path``)."""
-    base_path = _base_path(path, node, folder)
+    (``folders``: as for ``_base_path``)."""
+    base_path = _base_path(path, node, folders)
     if base_path == path or base_path in chain:
         start = chain.index(base_path) if base_path in chain else len(chain)
         cycle = " -> ".join([*chain[start:], path, base_path])

@@ -32,8 +32,8 @@ from registry_core.config._eval_expressions import (
     EXPRESSIONS,
     LIST_MUTATORS,
     UNBOUND,
-    arguments,
     call_builtin,
+    keywords,
 )
 from registry_core.config._eval_statements import STATEMENTS
 from registry_core.config._failures import EvalFailure, UnsafeConstruct, Unshared
@@ -244,7 +244,7 @@ def _call(ev: Evaluator, node: ast.Call) -> Any:
         bound = ev.lookup(name) if ev.scopes else ev.ns.get(name, UNBOUND)
         if bound is UNBOUND and name != "_base_":  # a built-in
             if name == "dict" and not node.args:  # most calls: dict(k=v, ...), its own dict
-                kwargs = arguments(ev, node)[1]
+                kwargs = keywords(ev, node)
                 ev.budget.charge(len(kwargs))
                 return kwargs
             return call_builtin(ev, node, name)
