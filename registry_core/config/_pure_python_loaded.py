@@ -269,35 +269,27 @@ def _plain_once(value: Any, seen: set[int]) -> Any:
     (``seen``: the identities met). Without one, the copy is as large as ``value``,
     which the evaluation made within its budget: only a repeat can expand it."""
     t = type(value)
-    if t is dict or t is ConfigDict:
-        key = id(value)
-        if key in seen:
-            raise _Repeated
-        seen.add(key)
-        out = dict(value)
-        for k, v in out.items():
-            if type(v) in _NESTED:
-                out[k] = _plain_once(v, seen)
-        return out
+    if t not in _NESTED:
+        return value
+    if t is set:
+        return set(value)
+    key = id(value)
+    if key in seen:
+        raise _Repeated
+    seen.add(key)
     if t is list:
-        key = id(value)
-        if key in seen:
-            raise _Repeated
-        seen.add(key)
         items = list(value)
         for i, v in enumerate(items):
             if type(v) in _NESTED:
                 items[i] = _plain_once(v, seen)
         return items
     if t is tuple:
-        key = id(value)
-        if key in seen:
-            raise _Repeated
-        seen.add(key)
         return tuple([_plain_once(v, seen) if type(v) in _NESTED else v for v in value])
-    if t is set:
-        return set(value)
-    return value
+    out = dict(value)  # a dict or a ConfigDict
+    for k, v in out.items():
+        if type(v) in _NESTED:
+            out[k] = _plain_once(v, seen)
+    return out
 
 
 def _plain(value: Any) -> Any:
