@@ -72,9 +72,9 @@ def read_text(path: str) -> tuple[Stat, str]:
                     chunks.append(os.read(fd, 1 << 16))
         finally:
             os.close(fd)
-        data = b"".join(chunks)
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         # (a BOM dropped as the utf-8-sig codec does, without importing it)
-        text = (data[3:] if data[:3] == b"\xef\xbb\xbf" else data).decode("utf-8")
+        text = (data[3:] if data.startswith(b"\xef\xbb\xbf") else data).decode("utf-8")
         if "\r" in text:  # line ends as a text file's reader gives them
             text = text.replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
@@ -152,7 +152,9 @@ class Entry:
         except OSError:
             return False
         environ = os.environ
-        if any(environ.get(name) != value for name, value in self.environment.items()):
+        if self.environment and any(
+            environ.get(name) != value for name, value in self.environment.items()
+        ):
             return False
         if self.scopes:
             from registry_core.config._scope_path import find_scope_config

@@ -284,11 +284,11 @@ class _Bases:
             assert type(node) is ast.ImportFrom
             module = "." * node.level + (node.module or "")
             base = _load_base(path, chain, trusted, node, module, folders)
-            star = any(alias.name == "*" for alias in node.names)
+            star = node.names[0].name == "*"  # (Python allows * only alone)
             self.loaded.append((node, module, base, star))
             self.imported |= base.imported
             files = self.files
-            files.extend(f for f in base.entry.files if f not in files)
+            files += [f for f in base.entry.files if f not in files]
 
     def bind(self, changed: dict[str, list[Path]] | None) -> None:
         """Bind the bases' names: shared, but for those in ``changed`` (copied along

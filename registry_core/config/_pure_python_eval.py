@@ -125,12 +125,8 @@ def _plain_assign(ev: Evaluator, node: ast.Assign) -> None:
         ev.store(target, value)
 
 
-def _module_of(node: ast.ImportFrom) -> str:
-    return "." * node.level + (node.module or "")
-
-
 def _import_from(ev: PurePythonEvaluator, node: ast.ImportFrom) -> None:
-    module = _module_of(node)
+    module = "." * node.level + (node.module or "")
     if node.module is None:
         raise NotMMEngine(
             f"from {module} import ...",
