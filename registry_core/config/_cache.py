@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     Stat: TypeAlias = tuple[str, int, int, int]
 
-__all__ = ["Entry", "clear", "get", "put", "stat_of"]
+__all__ = ["Entry", "clear", "get", "put", "read_text"]
 
 _SIZE: Final = 512
 _RACY_NS: Final = 2_000_000_000
@@ -46,14 +46,9 @@ _LOCK: Final = threading.Lock()
 _ENTRIES: Final[OrderedDict[tuple[str, bool], Entry]] = OrderedDict()
 
 
-def stat_of(path: str) -> Stat:
-    """What identifies the content of ``path`` without reading it."""
-    st = os.stat(path)
-    return (path, st.st_mtime_ns, st.st_size, st.st_ino)
-
-
 def read_text(path: str) -> tuple[Stat, str]:
-    """``stat_of(path)`` and the file's text (UTF-8, a BOM dropped).
+    """The ``Stat`` of ``path`` (what identifies its content without reading it: path,
+    modification time in ns, size, inode) and its text (UTF-8, a BOM dropped).
 
     Raises:
         ConfigError: the file cannot be read, or is not UTF-8.
@@ -94,7 +89,7 @@ class Entry:
     Attributes:
         keys: the top-level keys of the values.
         source: the file's ``SourceNode``.
-        files: every file read, as ``stat_of`` gave it.
+        files: the ``Stat`` of every file read (see ``read_text``).
         environment: environment variable -> the value substituted (``None``: unset).
         scopes: ``(entry, resolved path)`` of every ``scope::path`` base.
         cacheable: no file read was modified in the last two seconds.
@@ -146,7 +141,7 @@ class Entry:
         """Whether nothing the values depend on has changed."""
         try:
             for path, mtime, size, inode in self.files:
-                st = os.stat(path)  # (as ``stat_of``, without making its tuple)
+                st = os.stat(path)  # (compared field by field, without making a ``Stat``)
                 if st.st_mtime_ns != mtime or st.st_size != size or st.st_ino != inode:
                     return False
         except OSError:
