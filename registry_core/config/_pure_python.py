@@ -154,6 +154,7 @@ def _read_base_block(file: str, body: list[ast.stmt]) -> tuple[ast.With | None, 
     return None, body
 
 
+_POSIX: Final = os.sep == "/" and os.altsep is None
 #: Path parts after which the folder above is not the parent folder's name.
 _NOT_NORMAL: Final = frozenset({os.curdir, os.pardir, ""})
 
@@ -209,10 +210,14 @@ def _base_path(file: str, node: ast.ImportFrom, folders: dict[int, str] | None =
 
 def _up(folders: dict[int, str], level: int) -> str:
     """``folders[level]``, found from the nearest level below it and kept."""
-    below = max(k for k in folders if k < level)
+    below = level - 1
+    while below not in folders:
+        below -= 1
     folder = folders[below]
     for up in range(below + 1, level + 1):
-        folder = folders[up] = os.path.dirname(folder)
+        # (on POSIX, ``os.path.dirname`` of a folder written as normpath writes it)
+        folder = (folder.rpartition("/")[0] or "/") if _POSIX else os.path.dirname(folder)
+        folders[up] = folder
     return folder
 
 
