@@ -277,7 +277,9 @@ def keywords(ev: Evaluator, node: ast.Call) -> dict[str, Any]:
 
 def nested(ev: Evaluator, node: ast.expr) -> Any:
     """``ev.expr(node)`` for a value inside a call or a display, with ``dict(k=v, ...)``
-    (the most common one: configs nest them) evaluated here, in fewer calls."""
+    (the most common one: configs nest them) evaluated here, in fewer calls. (Both
+    evaluators' ``ast.Call`` handlers call the built-in ``dict`` for it when the file has
+    not bound the name; a subclass whose handler treats it otherwise must not use this.)"""
     if (
         type(node) is ast.Call
         and type(func := node.func) is ast.Name
