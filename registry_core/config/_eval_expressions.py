@@ -167,6 +167,8 @@ def call(ev: Evaluator, node: ast.Call) -> Any:
 
 def call_builtin(ev: Evaluator, node: ast.Call, name: str) -> Any:
     """The call ``node`` of ``name``, which the file has not bound: one of ``BUILTINS``."""
+    if name == "dict" and not node.args:  # most calls are dict(k=v, ...)
+        return dict_call(ev, node)
     builtin = BUILTINS.get(name)
     if builtin is None:
         if is_dunder(name) or name in PYTHON_BUILTINS:
@@ -287,17 +289,22 @@ def nested(ev: Evaluator, node: ast.expr) -> Any:
         and not node.args
         and (ev.lookup("dict") if ev.scopes else ev.ns.get("dict", UNBOUND)) is UNBOUND
     ):
-        budget = ev.budget
-        budget.steps += 1  # (as ``ev.expr`` counts the call)
+        ev.budget.steps += 1  # (as ``ev.expr`` counts the call)
         try:
-            kwargs = keywords(ev, node)
-            budget.charge(len(kwargs))  # (as ``dict`` charges its items)
+            return dict_call(ev, node)
         except EvalFailure as failure:
             if failure.node is None:
                 failure.node = node
             raise
-        return kwargs
     return ev.expr(node)
+
+
+def dict_call(ev: Evaluator, node: ast.Call) -> dict[str, Any]:
+    """``dict(k=v, ...)`` of the built-in, without positional arguments: the call's own
+    keyword dict, charged as ``dict`` charges its items (``_safe_calls._dict``)."""
+    kwargs = keywords(ev, node)
+    ev.budget.charge(len(kwargs))
+    return kwargs
 
 
 def _spread_keywords(ev: Evaluator, mapping: Any, kwargs: dict[str, Any]) -> None:

@@ -33,7 +33,6 @@ from registry_core.config._eval_expressions import (
     LIST_MUTATORS,
     UNBOUND,
     call_builtin,
-    keywords,
 )
 from registry_core.config._eval_statements import STATEMENTS
 from registry_core.config._failures import EvalFailure, UnsafeConstruct, Unshared
@@ -239,10 +238,6 @@ def _call(ev: Evaluator, node: ast.Call) -> Any:
         name = func.id
         bound = ev.lookup(name) if ev.scopes else ev.ns.get(name, UNBOUND)
         if bound is UNBOUND and name != "_base_":  # a built-in
-            if name == "dict" and not node.args:  # most calls: dict(k=v, ...), its own dict
-                kwargs = keywords(ev, node)
-                ev.budget.charge(len(kwargs))
-                return kwargs
             return call_builtin(ev, node, name)
     imported = _imported_callee(ev, func)
     if imported is not None:
