@@ -166,19 +166,22 @@ def _is_normal(folder: str) -> bool:
     return _NOT_NORMAL.isdisjoint(folder.split(os.sep)[1:])
 
 
-def _base_path(file: str, node: ast.ImportFrom, folders: dict[int, str] | None = None) -> str:
-    """The file ``node`` (in ``file``'s ``read_base`` block) names. ``folders``: the
-    folders up from ``file``'s by level (``1``: its own), kept by the caller for the
-    file's other bases, when its folder is written as ``os.path.normpath`` writes it."""
+def _folders(file: str) -> dict[int, str] | None:
+    """The folders up from ``file``'s by level (``1``: its own; ``_up`` adds the others),
+    or ``None`` when its folder is not written as ``os.path.normpath`` writes it."""
+    folder = os.path.dirname(file)
+    return {1: folder} if _is_normal(folder) else None
+
+
+def _base_path(file: str, node: ast.ImportFrom, folders: dict[int, str] | None) -> str:
+    """The file ``node`` (in ``file``'s ``read_base`` block) names. ``folders``:
+    ``_folders(file)``, kept by the caller for the file's other bases."""
     module = node.module or ""
     level = node.level
     if level:
-        if folders is None:
-            folder = os.path.dirname(file)
-            if not _is_normal(folder):
-                parts = [os.pardir] * (level - 1) + module.split(".")
-                return os.path.normpath(os.path.join(folder, *parts) + ".py")
-            folders = {1: folder}
+        if folders is None:  # going up is not taking the folder: normpath decides
+            parts = [os.pardir] * (level - 1) + module.split(".")
+            return os.path.normpath(os.path.join(os.path.dirname(file), *parts) + ".py")
         folder = folders.get(level) or _up(folders, level)  # going up is taking the folder
         # (os.path.join's result: the parts are names, and only a root ends in a separator)
         sep = "" if folder.endswith(os.sep) else os.sep
@@ -283,8 +286,7 @@ class _Bases:
         self.loaded: list[tuple[ast.ImportFrom, str, Loaded, bool]] = []
         self.files: list[_cache.Stat] = []
         self.imported: set[str] = set()
-        folder = os.path.dirname(path) if block is not None else ""
-        folders = {1: folder} if _is_normal(folder) else None
+        folders = _folders(path) if block is not None else None
         for node in block.body if block is not None else ():
             assert type(node) is ast.ImportFrom
             module = "." * node.level + (node.module or "")
